@@ -167,7 +167,8 @@ class Unit:
         """The unit's own heading line: "Điều 16. Thủ tục đăng ký khai sinh"."""
         if self.level is Level.SECTION:
             return self.title
-        head = f"{self.level.label} {self.number}".strip()
+        level, number = self.path[-1] if self.path else (self.level, self.number)
+        head = f"{level.label} {number}".strip()
         return f"{head}. {self.title}" if self.title else head
 
     def walk(self) -> Iterator[Unit]:

@@ -11,37 +11,37 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-# Combining tone marks (NFD) and the vowels they may sit on.
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-_SYLLABLE = re.compile(r"\w+", re.UNICODE)
-# Old-style open syllables whose tone moves to the first vowel: oa, oe, uy
-# at the end of a syllable ("hoà" → "hòa", "thuỷ" → "thủy"), except after
-# "q" where "u" is part of the consonant ("quý" stays).
-_OLD_STYLE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])$")
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 
+
+def _build_old_style() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Map every old-style open syllable ending ("oà", "uỷ") to the new style ("òa", "ủy")."""
+    table: dict[str, str] = {}
+    for first in "oOuU":
+        for second in ("aAeE" if first in "oO" else "yY"):
+            for tone in _TONE_MARKS:
+                old = unicodedata.normalize("NFC", first + second + tone)
+                new = unicodedata.normalize("NFC", first + tone) + second
+                table[old] = new
+    # Only at the end of a syllable ("hoàn" keeps its tone on "a"), and not
+    # after "q", where "u" belongs to the consonant ("quý" stays).
+    toned = "".join(sorted({old[1] for old in table}))
+    pattern = re.compile(rf"(?<![qQ])[oOuU][{toned}](?!\w)")
+    return pattern, table
+
+
+_OLD_STYLE, _NEW_STYLE = _build_old_style()
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _BULLETS = re.compile(r"^[ \t]*[•●▪■◦○∙·\uf0b7\uf0a7\uf0d8\u2022\u2023\u2043\u25aa\u25cf-]+[ \t]+", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200e\u200f]")
 
 
-def _fix_tone(syllable: str) -> str:
-    decomposed = unicodedata.normalize("NFD", syllable)
-    if not any(ch in _TONES for ch in decomposed):
-        return syllable
-    # Keep the tone apart from other marks (circumflex, breve, horn) so the
-    # pattern sees "o" + "a" + tone.
-    m = _OLD_STYLE.search(decomposed)
-    if not m:
-        return syllable
-    moved = decomposed[: m.start()] + m.group(1) + m.group(3) + m.group(2)
-    return unicodedata.normalize("NFC", moved)
-
-
 def normalize_tones(text: str) -> str:
-    """Move tone marks of open oa/oe/uy syllables to the new-style position."""
-    return _SYLLABLE.sub(lambda m: _fix_tone(m.group(0)), text)
+    """Move tone marks of open oa/oe/uy syllables to the new-style position (NFC input)."""
+    return _OLD_STYLE.sub(lambda m: _NEW_STYLE.get(m.group(0), m.group(0)), text)
 
 
 def normalize_text(text: str) -> str:
@@ -63,6 +63,7 @@ def normalize_text(text: str) -> str:
     return text.strip()
 
 
+@lru_cache(maxsize=65536)
 def normalize_line(text: str) -> str:
     """``normalize_text`` folded onto a single line (titles, names, fields)."""
     return " ".join(normalize_text(text).split())

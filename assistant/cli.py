@@ -1,0 +1,136 @@
+"""The one command line: ``python -m assistant <command>`` (or ``vnlegal <command>``).
+
+Errors a user can cause (a missing file, an unknown source, a bad flag)
+print one line and exit with status 2; they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from legal_corpus.report import CorpusError, LoadReport
+from legal_corpus.sources import SOURCES, load_source
+from legal_corpus.stats import CorpusStats, corpus_stats
+
+from .settings import get_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Vietnamese public-service and legal assistant.")
+corpus_app = typer.Typer(no_args_is_help=True, help="Read corpora into citable legal units.")
+app.add_typer(corpus_app, name="corpus")
+console = Console()
+
+
+class UserError(Exception):
+    """A problem the user can fix; shown as one line."""
+
+
+SourceName = Annotated[str, typer.Option("--source", "-s", help=f"one of: {', '.join(SOURCES)}")]
+PathOpt = Annotated[Path | None, typer.Option("--path", "-p", help="file or folder (default: the source's "
+                                                                   "place under the data dir)")]
+
+
+@corpus_app.command("stats")
+def corpus_stats_cmd(
+    source: SourceName,
+    path: PathOpt = None,
+    data_dir: Annotated[Path | None, typer.Option(help="data folder (default: LEGAL_DATA_DIR)")] = None,
+    max_chars: Annotated[int | None, typer.Option(help="chunk size limit in characters")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print machine-readable JSON")] = False,
+) -> None:
+    """What a source yields: documents, units by level, chunks, fields recovered, defects, errors."""
+    settings = get_settings()
+    report = LoadReport(source)
+    start = time.perf_counter()
+    docs = load_source(source, path, data_dir or settings.data_dir, report)
+    stats = corpus_stats(docs, report, max_chars or settings.chunk_max_chars)
+    stats.seconds = round(time.perf_counter() - start, 2)
+    if as_json:
+        print(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_stats(stats)
+
+
+def _table(title: str, rows: dict[str, object], *headers: str) -> Table:
+    table = Table(title=title, title_justify="left", show_header=bool(headers))
+    for h in headers or ("", ""):
+        table.add_column(h, justify="right" if h in ("count", "rate") else "left")
+    for key, value in rows.items():
+        table.add_row(str(key), f"{value:,}" if isinstance(value, int) else str(value))
+    return table
+
+
+def _print_stats(s: CorpusStats) -> None:
+    console.print(f"[bold]{s.source}[/]: {s.documents:,} documents, {s.chunks:,} chunks "
+                  f"({s.articles_split:,} long articles split), read {s.records_read:,} records, "
+                  f"loaded {s.records_loaded:,}, failed {s.records_failed:,} in {s.seconds:.1f} s")
+    console.print(_table("Units by level", s.units_by_level, "level", "count"))
+    console.print(_table("Document types", s.doc_types, "type", "count"))
+    console.print(_table("Article status", s.statuses, "status", "count"))
+    console.print(_table("Chunk length (characters)", s.chunk_chars, "statistic", "value"))
+    if s.procedures:
+        console.print(f"procedures with a structured record: {s.procedures:,}")
+    if s.field_recovery:
+        rows = {k: f"{v['recovered']:,}/{v['present']:,} = {v['rate']:.1%}" for k, v in s.field_recovery.items()}
+        console.print(_table("Fields recovered (of records where the source has the field)", rows,
+                             "field", "recovered"))
+    if s.defects:
+        console.print(_table("Known defects found in the source", s.defects, "defect", "count"))
+    if s.errors:
+        console.print(f"[red]{s.records_failed:,} bad records[/] (first {len(s.errors)}):")
+        for line in s.errors:
+            console.print(f"  {line}", markup=False, highlight=False)
+
+
+def _later(issue: int, what: str) -> None:
+    raise UserError(f"'{what}' is not available yet: it arrives with issue #{issue}")
+
+
+@app.command()
+def index() -> None:
+    """Build or update a search index (arrives with the retrieval issue)."""
+    _later(4, "index")
+
+
+@app.command()
+def search() -> None:
+    """Search an index (arrives with the retrieval issue)."""
+    _later(4, "search")
+
+
+@app.command()
+def ask() -> None:
+    """Ask a question (arrives with the answer-pipeline issue)."""
+    _later(5, "ask")
+
+
+@app.command()
+def serve() -> None:
+    """Serve the chat page and API (arrives with the API issue)."""
+    _later(6, "serve")
+
+
+@app.command("eval")
+def eval_cmd() -> None:
+    """Run benchmarks (arrives with the retrieval and evaluation issues)."""
+    _later(4, "eval")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one line and exit status 2 for every error a user can cause."""
+    try:
+        app(args=argv, prog_name="vnlegal")  # usage errors: typer prints them and exits 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    except (CorpusError, UserError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
