@@ -26,7 +26,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Vietnamese public-service and legal assistant.")
 corpus_app = typer.Typer(no_args_is_help=True, help="Read corpora into citable legal units.")
 app.add_typer(corpus_app, name="corpus")
-console = Console()
+console = Console(soft_wrap=True)
 
 
 class UserError(Exception):

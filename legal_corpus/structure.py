@@ -4,8 +4,8 @@ Turns plain text (from a law, decree, circular, or an article body) into a
 tree of citable units: Phần → Chương → Mục → Điều → Khoản → Điểm, plus
 Phụ lục. Text quoted inside an amending article ("Sửa đổi khoản 2 Điều 5
 như sau: “2. …”") belongs to the clause that quotes it and never opens new
-units, and khoản/điểm numbering must run in order, so a stray "3." inside
-a sentence does not start a clause.
+units, and khoản/điểm numbering must move forward, so a numbered list restarting
+at "1." inside a clause does not start new clauses.
 """
 
 from __future__ import annotations
@@ -77,9 +77,11 @@ def _next_letter_ok(prev: str | None, letter: str) -> bool:
 
 
 def _next_khoan_ok(prev: int | None, number: int, suffix: str) -> bool:
+    """Clauses only move forward: a gap is a repealed or uncodified clause, a restart
+    ("1." after "3.") is a numbered list inside the current clause."""
     if prev is None:
         return True
-    return number == prev + 1 or (bool(suffix) and number == prev)
+    return number > prev or (bool(suffix) and number == prev)
 
 
 def _split_clauses(article: _Node, body: list[str]) -> None:

@@ -29,7 +29,7 @@ COLLECTION = "phapdien"
 _FILE_NAME = re.compile(r"^[^\n]{0,300}\.(docx?|pdf|xlsx?|zip|rar|jpe?g|png|tiff?)$", re.I)
 _NOTE_LEVELS = {"Điều": Level.DIEU, "Khoản": Level.KHOAN, "Điểm": Level.DIEM,
                 "Phụ lục": Level.PHU_LUC, "Mục": Level.MUC, "Chương": Level.CHUONG, "Phần": Level.PHAN}
-RawRecord = tuple[str, int, dict[str, Any]]  # (file, line, record)
+RawRecord = tuple[str, int | None, dict[str, Any]]  # (file, line, record)
 
 
 @dataclass
