@@ -54,7 +54,7 @@ def main() -> None:
     print(f"  mean {statistics.mean(lengths):.0f}  median {statistics.median(lengths):.0f}  "
           f"p90 {_percentile(lengths, .9)}  p99 {_percentile(lengths, .99)}  max {max(lengths)}")
     bins = [0, 250, 500, 1000, 1500, 2000, 10**9]
-    for lo, hi in zip(bins, bins[1:]):
+    for lo, hi in zip(bins, bins[1:], strict=False):
         n = sum(lo <= x < hi for x in lengths)
         label = f"{lo}–{hi - 1}" if hi < 10**9 else f"≥{lo}"
         print(f"  {label:>10}: {n:>7,}  {100 * n / len(lengths):5.1f}%")

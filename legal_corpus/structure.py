@@ -21,7 +21,7 @@ _HEADINGS: list[tuple[Level, re.Pattern[str]]] = [
     (Level.PHAN, re.compile(rf"^PHẦN\s+(THỨ\s+[^\s.:]+|{_ROMAN}|\d+)\s*[.:\-–]?\s*(.*)$", re.I)),
     (Level.CHUONG, re.compile(rf"^CHƯƠNG\s+({_ROMAN}|\d+)([a-z]?)\s*[.:\-–]?\s*(.*)$", re.I)),
     (Level.MUC, re.compile(r"^MỤC\s+(\d+|[IVXLC]+)\s*[.:\-–]?\s*(.*)$", re.I)),
-    (Level.DIEU, re.compile(r"^Điều\s+(\d+[a-zđ]?)\s*(?:[.:\-–]\s*(.*))?$")),
+    (Level.DIEU, re.compile(r"^(?:Điều|ĐIỀU)\s+(\d+[a-zđ]?)(?:\s*[.:\-–]\s*(.*)|\s+(\w.{0,150}))?$")),
     (Level.PHU_LUC, re.compile(rf"^PHỤ\s+LỤC(?:\s+(?:SỐ\s+)?({_ROMAN}|\d+[a-z]?|[A-Z]))?\s*[.:\-–]?\s*(.*)$", re.I)),
 ]
 _KHOAN = re.compile(r"^(\d{1,3})([a-zđ]?)\.\s+(\S.*)$")
@@ -31,6 +31,7 @@ _END_MATTER = re.compile(r"^(Nơi nhận\s*:|TM\.\s|KT\.\s|Q\.\s|TL\.\s)", re.I)
 # Vietnamese legal lettering skips f, j, w, z.
 _LETTERS = "abcdđeghiklmnopqrstuvxy"
 _OPEN_QUOTES = "“‘«"
+_SENTENCE_ENDS = tuple(".:;!?\"”’)»")
 _CLOSE_QUOTES = "”’»"
 _RANK = {Level.PHU_LUC: -1, Level.PHAN: 0, Level.CHUONG: 1, Level.MUC: 2, Level.DIEU: 3}
 
@@ -46,19 +47,42 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
 
 
-def _heading(line: str) -> tuple[Level, str, str] | None:
+@dataclass(frozen=True, slots=True)
+class _Head:
+    level: Level
+    number: str
+    title: str
+    weak: bool = False  # an untitled or unpunctuated "Điều N": could be a wrapped reference
+
+
+def _heading(line: str) -> _Head | None:
     for level, pattern in _HEADINGS:
         m = pattern.match(line)
         if not m:
             continue
         if level is Level.CHUONG:
-            return level, (m.group(1) + m.group(2)).upper(), m.group(3).strip()
+            return _Head(level, (m.group(1) + m.group(2)).upper(), m.group(3).strip())
+        if level is Level.DIEU:
+            bare = m.group(3)  # "Điều 1 Phạm vi" without punctuation: title must look like one
+            if bare is not None and (not bare[0].isupper() or bare.rstrip()[-1:] in ",;"):
+                return None
+            title = (m.group(2) if bare is None else bare) or ""
+            return _Head(level, m.group(1), title.strip(), weak=bare is not None or not title.strip())
         number = m.group(1) or ""
         if level is Level.PHAN:
             number = number.lower() if number.lower().startswith("thứ") else number
             number = number[0].upper() + number[1:] if number else number
-        return level, number.strip(), (m.group(2) or "").strip()
+        return _Head(level, number.strip(), (m.group(2) or "").strip())
     return None
+
+
+def _ends_block(line: str) -> bool:
+    """Whether a line closes what came before: a sentence end, an upper-case title, a heading."""
+    return line[-1:] in _SENTENCE_ENDS or line.isupper() or _heading(line) is not None
+
+
+def _article_number(number: str) -> int:
+    return int(re.match(r"\d+", number).group(0))
 
 
 _ANY_QUOTE = re.compile(r"[“”‘’«»]")
@@ -177,6 +201,7 @@ def parse_document(text: str, factory: UnitFactory) -> tuple[str, list[Unit]]:
     current: _Node | None = None
     depth = 0
     skipping = False
+    last_article: int | None = None
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -184,6 +209,11 @@ def parse_document(text: str, factory: UnitFactory) -> tuple[str, list[Unit]]:
         quoted = depth > 0 or line[:1] in _OPEN_QUOTES
         depth = max(0, depth + _quote_delta(line))
         head = None if quoted else _heading(line)
+        if head and head.weak and (
+            (last_article is not None and _article_number(head.number) <= last_article)
+            or (i > 1 and not _ends_block(lines[i - 2]))
+        ):
+            head = None  # "… theo quy định tại khoản 2\nĐiều 3." is a wrapped reference
         if head is None:
             if not quoted and _END_MATTER.match(line):
                 skipping = True
@@ -198,8 +228,12 @@ def parse_document(text: str, factory: UnitFactory) -> tuple[str, list[Unit]]:
             else:
                 current.lines.append(line)
             continue
-        level, number, title = head
+        level, number, title = head.level, head.number, head.title
         skipping = False
+        if level is Level.DIEU:
+            last_article = _article_number(number)
+        elif level is Level.PHU_LUC:
+            last_article = None
         if not title and level not in (Level.DIEU,) and i < len(lines) and _heading(lines[i]) is None:
             title, i = lines[i], i + 1
         node = _Node(level, number, title)

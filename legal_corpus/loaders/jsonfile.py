@@ -9,12 +9,11 @@ that cannot be opened, or a gzip stream that breaks off, is a clear
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..report import CorpusError, LoadReport
 
@@ -26,19 +25,22 @@ def require_path(path: Path | str) -> Path:
     return path
 
 
-def _open_text(path: Path) -> io.TextIOBase:
+def _open_bytes(path: Path) -> BinaryIO:
     raw = path.open("rb")
-    head = raw.read(2)
+    gzipped = raw.read(2) == b"\x1f\x8b"
     raw.seek(0)
-    stream = gzip.GzipFile(fileobj=raw) if head == b"\x1f\x8b" else raw
-    if path.suffix == ".gz" and head != b"\x1f\x8b":
+    if path.suffix == ".gz" and not gzipped:
         raw.close()
         raise CorpusError(f"{path}: not a gzip file")
-    return io.TextIOWrapper(stream, encoding="utf-8", errors="strict", newline="\n")
+    return gzip.GzipFile(fileobj=raw) if gzipped else raw
 
 
 def iter_json_records(path: Path | str, report: LoadReport) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (line number, object) for each JSON object in the file."""
+    """Yield (line number, object) for each JSON object in the file.
+
+    Lines are decoded one by one, so a line in another encoding costs only
+    that line.
+    """
     path = require_path(path)
     if path.is_dir():
         raise CorpusError(f"{path}: expected a .jsonl, .jsonl.gz or .json file, got a folder")
@@ -46,30 +48,29 @@ def iter_json_records(path: Path | str, report: LoadReport) -> Iterator[tuple[in
         yield from _iter_json_list(path, report)
         return
     try:
-        stream = _open_text(path)
+        stream = _open_bytes(path)
     except OSError as exc:
         raise CorpusError(f"{path}: cannot open ({exc})") from exc
     line_no = 0
     with stream:
         while True:
             try:
-                line = stream.readline()
-            except UnicodeDecodeError as exc:
-                report.records_read += 1
-                report.error(path, line_no + 1, f"not UTF-8 text ({exc.reason}); rest of file skipped")
-                return
+                raw = stream.readline()
             except (EOFError, OSError, zlib.error) as exc:
                 report.error(path, line_no + 1, f"compressed stream is corrupt or truncated ({exc}); "
                              f"kept the {line_no} lines read before it")
                 return
-            if not line:
+            if not raw:
                 return
             line_no += 1
-            if not line.strip():
+            if not raw.strip():
                 continue
             report.records_read += 1
             try:
-                obj = json.loads(line)
+                obj = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                report.error(path, line_no, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+                continue
             except json.JSONDecodeError as exc:
                 report.error(path, line_no, f"invalid JSON ({exc.msg} at column {exc.colno})")
                 continue

@@ -164,3 +164,16 @@ def test_full_phapdien_resolves_documents_and_statuses(full_phapdien):
     assert statuses.count(Status.AMENDED) > 3_000
     with_type = sum(1 for d in docs if d.doc.doc_type)
     assert with_type / len(docs) > 0.99
+
+
+def test_a_line_in_another_encoding_costs_only_that_line(tmp_path):
+    good = json.dumps(_rec("A01", BODY, NOTE_FULL), ensure_ascii=False).encode("utf-8")
+    latin = json.dumps(_rec("A02", "Nội dung", NOTE_FULL), ensure_ascii=False).encode("utf-16-le")
+    later = json.dumps(_rec("A03", "Điều sau", NOTE_SHORT.format(n=3)), ensure_ascii=False).encode("utf-8")
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join([good, latin, later]) + b"\n")
+    report = LoadReport("phapdien")
+    anchors = [u.article_ref for d in load_phapdien(path, report) for u in d.units]
+    assert anchors == ["A01", "A03"]
+    assert len(report.issues) == 1 and report.issues[0].line == 2
+    assert "not UTF-8" in report.issues[0].message or "invalid JSON" in report.issues[0].message

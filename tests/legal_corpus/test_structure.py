@@ -176,3 +176,26 @@ def test_parse_article_for_inline_bodies():
 
 def test_empty_text_gives_no_units():
     assert parse_document("", UnitFactory(DOC)) == ("", [])
+
+
+def _articles(text):
+    return [(u.number, u.title, [c.number for c in u.children])
+            for top in parse_document(text, UnitFactory(DOC))[1] for u in top.walk() if u.level is Level.DIEU]
+
+
+def test_wrapped_reference_to_an_article_is_not_a_heading():
+    text = ("Điều 4. Thủ tục\n1. Hồ sơ nộp theo quy định tại khoản 2\nĐiều 3.\n2. Thời hạn 5 ngày.\n"
+            "Điều 5. Hiệu lực\nNội dung.")
+    assert _articles(text) == [("4", "Thủ tục", ["1", "2"]), ("5", "Hiệu lực", [])]
+
+
+def test_upper_case_and_unpunctuated_article_headings():
+    assert _articles("ĐIỀU 1: Phạm vi\nNội dung.\nĐIỀU 2: Đối tượng\nNội dung.") == [
+        ("1", "Phạm vi", []), ("2", "Đối tượng", [])]
+    assert _articles("Điều 1 Phạm vi điều chỉnh\nNội dung.\nĐiều 2 Đối tượng áp dụng\nNội dung.") == [
+        ("1", "Phạm vi điều chỉnh", []), ("2", "Đối tượng áp dụng", [])]
+
+
+def test_prose_starting_with_an_article_reference_stays_text():
+    text = "Điều 1. Phạm vi\nNội dung.\nĐiều 5 của Luật này được áp dụng;\nĐiều 2. Đối tượng\nX."
+    assert _articles(text) == [("1", "Phạm vi", []), ("2", "Đối tượng", [])]
