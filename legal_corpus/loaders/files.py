@@ -9,10 +9,8 @@ An unreadable file is a recorded error naming it; the other files still load.
 
 from __future__ import annotations
 
-import codecs
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from itertools import zip_longest
@@ -24,6 +22,7 @@ from ..models import Document, Level, ParsedDocument, Status, Unit
 from ..normalize import normalize_line, normalize_text
 from ..report import LoadReport
 from ..structure import UnitFactory, parse_document
+from .encoding import Unreadable, decode_text, html_charset
 from .jsonfile import require_path
 
 if TYPE_CHECKING:
@@ -32,29 +31,6 @@ if TYPE_CHECKING:
 Extracted = tuple[str, set[str]]  # (text, heading lines, for files without articles)
 SHORT_TEXT = 1500  # a text without articles up to this size is one section
 SECTION_CHARS = 1200  # paragraphs are packed into sections of about this size
-
-
-class Unreadable(Exception):
-    """The file's bytes cannot be turned into text; the message says why."""
-
-
-# Breve, horn, hook above, dot below and đ: Vietnamese has them everywhere, Latin-1 text hardly ever.
-_VIET_MARKS = re.compile("[\u0306\u031b\u0309\u0323đĐ]")
-
-
-def decode_text(data: bytes, declared: str | None = None) -> str:
-    """UTF-8 (BOM or not), UTF-16 by BOM, a declared charset, else Vietnamese Windows-1258."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    for encoding in ("utf-8-sig" if data.startswith(codecs.BOM_UTF8) else declared, "utf-8"):
-        try:
-            return data.decode(encoding or "utf-8")
-        except (LookupError, UnicodeDecodeError):
-            continue
-    text = unicodedata.normalize("NFD", data.decode("cp1258", errors="replace"))
-    if len(_VIET_MARKS.findall(text)) >= max(3, sum(c.isalpha() for c in text) // 40):
-        return text
-    raise Unreadable("not UTF-8 text (nor Vietnamese Windows-1258)")
 
 
 def extract_text(file: Path) -> Extracted:
@@ -99,7 +75,6 @@ def _join_row(cells: list[list[str]]) -> list[str]:
 _HTML_SKIP = frozenset({"script", "style", "nav", "head", "noscript", "template", "-comment"})
 _HTML_BLOCKS = frozenset("p div li ul ol table thead tbody tfoot caption h1 h2 h3 h4 h5 h6 blockquote pre "
                          "section article header footer main aside dl dt dd form figure figcaption".split())
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
 def _html_lines(node: LexborNode, out: list[str], headings: set[str]) -> None:
@@ -131,8 +106,7 @@ def extract_html(file: Path) -> Extracted:
     from selectolax.lexbor import LexborHTMLParser
 
     data = file.read_bytes()
-    declared = _META_CHARSET.search(data[:4096])
-    tree = LexborHTMLParser(decode_text(data, declared.group(1).decode("ascii") if declared else None))
+    tree = LexborHTMLParser(decode_text(data, html_charset(data)))
     out: list[str] = []
     headings: set[str] = set()
     if tree.body is not None:

@@ -32,9 +32,9 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..models import ParsedDocument
 from ..normalize import normalize_line, normalize_text
 from ..report import CorpusError, LoadReport
+from .encoding import html_charset
 from .phapdien import convert_records
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _DEMUC = re.compile(r"Đề mục\s+(\d+(?:\.\d+)*)\s*(.*)", re.S)
 _DIEU = re.compile(r"Điều\s+(\S+?)\.?(?:\s+(.*))?$", re.S)
@@ -50,8 +50,7 @@ def decode_html(data: bytes, file: Path, report: LoadReport) -> str:
     """Decode by BOM, then ``<meta charset>``, else UTF-8; bad bytes become U+FFFD and an error."""
     encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
     if encoding is None:
-        found = _META_CHARSET.search(data[:4096])
-        encoding = found.group(1).decode("ascii").lower() if found else "utf-8"
+        encoding = html_charset(data) or "utf-8"
         try:
             codecs.lookup(encoding)
         except LookupError:
