@@ -79,7 +79,7 @@ def _print_stats(s: CorpusStats) -> None:
     if s.procedures:
         console.print(f"procedures with a structured record: {s.procedures:,}")
     if s.field_recovery:
-        rows = {k: f"{v['recovered']:,}/{v['present']:,} = {v['rate']:.1%}" for k, v in s.field_recovery.items()}
+        rows = {k: f"{v['recovered']:,}/{v['present']:,} = {v['rate']:.2%}" for k, v in s.field_recovery.items()}
         console.print(_table("Fields recovered (of records where the source has the field)", rows,
                              "field", "recovered"))
     if s.defects:
