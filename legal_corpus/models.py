@@ -273,6 +273,8 @@ class Chunk:
     text: str
     citation: str
     context: str = ""
+    article_no: str = ""  # "16" for Điều 16 (or the Phụ lục / section number)
+    doc_title: str = ""  # "Luật Hộ tịch"
     doc_type: str = ""
     doc_number: str = ""
     issuer: str = ""
