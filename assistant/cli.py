@@ -19,13 +19,17 @@ from rich.table import Table
 from legal_corpus.report import CorpusError, LoadReport
 from legal_corpus.sources import SOURCES, load_source
 from legal_corpus.stats import CorpusStats, corpus_stats
+from retrieval.store import IndexLoadError
 
+from .cli_retrieval import index_cmd, search_cmd
 from .settings import get_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Vietnamese public-service and legal assistant.")
 corpus_app = typer.Typer(no_args_is_help=True, help="Read corpora into citable legal units.")
 app.add_typer(corpus_app, name="corpus")
+app.command("index")(index_cmd)
+app.command("search")(search_cmd)
 console = Console(soft_wrap=True)
 
 
@@ -95,18 +99,6 @@ def _later(issue: int, what: str) -> None:
 
 
 @app.command()
-def index() -> None:
-    """Build or update a search index (arrives with the retrieval issue)."""
-    _later(4, "index")
-
-
-@app.command()
-def search() -> None:
-    """Search an index (arrives with the retrieval issue)."""
-    _later(4, "search")
-
-
-@app.command()
 def ask() -> None:
     """Ask a question (arrives with the answer-pipeline issue)."""
     _later(5, "ask")
@@ -131,6 +123,6 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
-    except (CorpusError, UserError, OSError, ValueError) as exc:
+    except (CorpusError, UserError, IndexLoadError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)

@@ -75,7 +75,7 @@ def chunk_unit(unit: Unit, max_chars: int = DEFAULT_MAX_CHARS) -> list[Chunk]:
     common = dict(
         unit_id=unit.id, article_ref=unit.article_ref or unit.id, collection=doc.collection,
         doc_id=doc.id, heading=unit.heading, citation=unit.citation, context=unit.context,
-        article_no=unit.path[-1][1] if unit.path else unit.number, doc_title=doc.title,
+        level=unit.level.value, article_no=unit.path[-1][1] if unit.path else unit.number, doc_title=doc.title,
         doc_type=doc.doc_type or "", doc_number=doc.number or "", issuer=doc.issuer or "",
         effective=doc.effective.isoformat() if doc.effective else "", status=unit.status.value,
         source_url=source_url,

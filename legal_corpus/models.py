@@ -273,6 +273,7 @@ class Chunk:
     text: str
     citation: str
     context: str = ""
+    level: str = Level.DIEU.value  # level of the article-level unit: dieu, phu_luc or section
     article_no: str = ""  # "16" for Điều 16 (or the Phụ lục / section number)
     doc_title: str = ""  # "Luật Hộ tịch"
     doc_type: str = ""

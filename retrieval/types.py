@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from legal_corpus.models import Chunk, Status
+from legal_corpus.models import Chunk
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,22 +22,6 @@ class Filters:
     def __bool__(self) -> bool:
         return bool(self.collections or self.doc_types or self.issuers or self.doc_numbers or self.in_force_on)
 
-    def accepts(self, chunk: Chunk) -> bool:
-        if self.collections and chunk.collection not in self.collections:
-            return False
-        if self.doc_types and chunk.doc_type.casefold() not in {t.casefold() for t in self.doc_types}:
-            return False
-        if self.issuers and not any(i.casefold() in chunk.issuer.casefold() for i in self.issuers):
-            return False
-        if self.doc_numbers and chunk.doc_number.casefold() not in {n.casefold() for n in self.doc_numbers}:
-            return False
-        if self.in_force_on is not None:
-            if chunk.status == Status.REPEALED.value:
-                return False
-            if chunk.effective and date.fromisoformat(chunk.effective) > self.in_force_on:
-                return False
-        return True
-
 
 @dataclass(frozen=True, slots=True)
 class Hit:
@@ -48,10 +32,11 @@ class Hit:
     chunk: Chunk
     matched: str = "search"  # "reference" when the query named this unit, else "search"
     scores: dict[str, float] = field(default_factory=dict)  # per-retriever scores, for inspection
+    unit: str = ""  # the most specific unit named by a reference ("…/k2/a"), if any
 
     @property
     def unit_id(self) -> str:
-        return self.chunk.unit_id
+        return self.unit or self.chunk.unit_id
 
     @property
     def article_ref(self) -> str:
@@ -63,6 +48,6 @@ class Hit:
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self.chunk)
-        out.update(rank=self.rank, score=round(self.score, 6), matched=self.matched,
+        out.update(unit_id=self.unit_id, rank=self.rank, score=round(self.score, 6), matched=self.matched,
                    scores={k: round(v, 6) for k, v in self.scores.items()})
         return out

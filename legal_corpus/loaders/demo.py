@@ -35,7 +35,7 @@ OVERVIEW = "Tổng quan"
 PAPERS, STEPS, BASIS = "Giấy tờ cần chuẩn bị", "Các bước thực hiện", "Căn cứ pháp lý"
 # Front-matter lines copied into the overview so a search for the office or fee finds the guide.
 _OVERVIEW_FIELDS = (("name", "Thủ tục"), ("office", "Cơ quan giải quyết"), ("time_limit", "Thời hạn"),
-                    ("fee", "Lệ phí"), ("channels", "Cách nộp"))
+                    ("fee", "Lệ phí"), ("channels", "Cách nộp"), ("keywords", "Người dân thường hỏi"))
 _FIELD = re.compile(r"^([a-z_]+)\s*:\s*(.*)$")
 _STEP = re.compile(r"^\d+[.)]\s+(.*)$")
 _BULLET = re.compile(r"^[-*+]\s+(.*)$")

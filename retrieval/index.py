@@ -1,0 +1,289 @@
+"""The hybrid legal index: build, add, delete, search, save, load.
+
+Chunks from any number of collections live in one index; BM25 (two
+views, see ``lexical``) and optional dense vectors are row-aligned with
+the chunk list. Adding or deleting documents rebuilds only the BM25
+matrices from stored token ids and re-embeds nothing that is cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from legal_corpus.models import Chunk
+from legal_corpus.normalize import normalize_text
+
+from .columns import Columns
+from .fusion import best_per_article, top_rows, weighted
+from .lexical import VIEWS, LexicalIndex, TokenTable, chunk_tokens, lexical_tokens, query_view
+from .store import (
+    CHUNKS,
+    FORMAT_VERSION,
+    MANIFEST,
+    IndexLoadError,
+    read_chunks,
+    read_manifest,
+    write_atomically,
+    write_chunks,
+)
+from .types import Filters, Hit
+
+CANDIDATES = 200
+DEFAULT_WEIGHTS = {"bm25": 1.0, "dense": 0.5}
+Progress = Callable[[str, int], None] | None  # (stage, items done since last call)
+
+
+def _encode(chunks: Sequence[Chunk]) -> dict[str, tuple[list[str], list[np.ndarray]]]:
+    """Both token views of some chunks, as a local vocabulary and id arrays (cheap to pickle)."""
+    out = {}
+    for view in VIEWS:
+        table = TokenTable()
+        for c in chunks:
+            table.append(chunk_tokens(c, view))
+        out[view] = (table.words(), table.docs)
+    return out
+
+
+def tokenize_into(tables: dict[str, TokenTable], chunks: Sequence[Chunk], workers: int = 2,
+                  progress: Progress = None) -> None:
+    """Append both token views of the chunks to the tables, in parallel for large inputs."""
+    batch = 1000
+    parts = [chunks[i:i + batch] for i in range(0, len(chunks), batch)]
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(parts) > 1 else None
+    try:
+        results = pool.map(_encode, parts) if pool else map(_encode, parts)
+        for part, encoded in zip(parts, results, strict=True):
+            for view, (words, docs) in encoded.items():
+                tables[view].merge(words, docs)
+            if progress:
+                progress("tokenize", len(part))
+    finally:
+        if pool:
+            pool.shutdown()
+
+
+class LegalIndex:
+    def __init__(self, chunks: list[Chunk], tables: dict[str, TokenTable], lexical: dict[str, LexicalIndex],
+                 vectors: np.ndarray | None = None, dense: Any = None, embedder: Any = None,
+                 manifest: dict[str, Any] | None = None):
+        self.chunks = chunks
+        self.tables = tables
+        self.lexical = lexical
+        self.vectors = vectors
+        self.dense = dense
+        self.embedder = embedder
+        self.manifest = manifest or {}
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.columns = Columns(self.chunks)
+        self.article_of = [c.article_ref or c.unit_id for c in self.chunks]
+        self._references = None
+
+    # ---- building -------------------------------------------------------------------------
+    @classmethod
+    def build(cls, chunks: Iterable[Chunk], embedder: Any = None, *, cache_dir: Path | None = None,
+              workers: int = 2, progress: Progress = None) -> LegalIndex:
+        index = cls([], {v: TokenTable() for v in VIEWS}, {}, embedder=embedder)
+        index.add(list(chunks), cache_dir=cache_dir, workers=workers, progress=progress)
+        return index
+
+    def add(self, chunks: list[Chunk], *, cache_dir: Path | None = None, workers: int = 2,
+            progress: Progress = None) -> None:
+        """Add chunks; chunks of documents already indexed are replaced (upsert by doc id)."""
+        replaced = {c.doc_id for c in chunks}
+        if replaced & set(self.columns.doc_ids):
+            self.delete_documents(replaced)
+        tokenize_into(self.tables, chunks, workers, progress)
+        if self.embedder is not None and chunks:
+            from .dense import DenseIndex, EmbeddingCache
+
+            cache = EmbeddingCache(cache_dir, self.embedder.dim, self.embedder.name) if cache_dir else None
+            texts = [c.passage for c in chunks]
+            report = (lambda n: progress("embed", n)) if progress else None
+            new = (cache.embed(texts, self.embedder, progress=report) if cache
+                   else self.embedder.embed_passages(texts)).astype(np.float32)
+            self.vectors = new if self.vectors is None else np.vstack([self.vectors, new])
+            self.dense = DenseIndex.build(self.vectors)
+        self.chunks.extend(chunks)
+        self._rebuild_lexical()
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> int:
+        """Remove every chunk of these documents; returns how many chunks went."""
+        doc_ids = set(doc_ids)
+        keep = np.array([c.doc_id not in doc_ids for c in self.chunks], dtype=bool)
+        removed = int((~keep).sum())
+        if removed:
+            self._keep(keep)
+        return removed
+
+    def delete_collection(self, collection: str) -> int:
+        keep = np.array([c.collection != collection for c in self.chunks], dtype=bool)
+        removed = int((~keep).sum())
+        if removed:
+            self._keep(keep)
+        return removed
+
+    def _keep(self, keep: np.ndarray) -> None:
+        rows = np.flatnonzero(keep)
+        self.chunks = [self.chunks[i] for i in rows]
+        for table in self.tables.values():
+            table.keep(rows)
+        if self.vectors is not None:
+            from .dense import DenseIndex
+
+            self.vectors = self.vectors[rows]
+            self.dense = DenseIndex.build(self.vectors) if len(rows) else None
+        self._rebuild_lexical()
+
+    def _rebuild_lexical(self) -> None:
+        has_rows = bool(self.chunks)
+        self.lexical = {view: LexicalIndex.build(self.tables[view]) for view in VIEWS} if has_rows else {}
+        self._refresh()
+
+    # ---- searching ------------------------------------------------------------------------
+    @property
+    def references(self):
+        if self._references is None:
+            from .reference import ReferenceIndex
+
+            self._references = ReferenceIndex(self.chunks)
+        return self._references
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None, *,
+               weights: dict[str, float] | None = None, use_references: bool = True) -> list[Hit]:
+        """Ranked hits, one per article: named references first, then hybrid retrieval."""
+        query = normalize_text(query)
+        if not query or not self.chunks:
+            return []
+        mask = self.columns.mask(filters) if filters else None
+        hits: list[Hit] = []
+        seen: set[str] = set()
+        if use_references:
+            for row, unit_id in self._reference_rows(query, mask):
+                if self.article_of[row] not in seen:
+                    seen.add(self.article_of[row])
+                    hits.append(Hit(len(hits) + 1, 1.0, self.chunks[row], matched="reference",
+                                    scores={"reference": 1.0}, unit=unit_id))
+        fused, parts = self.score(query, mask, weights or DEFAULT_WEIGHTS)
+        for row, score in best_per_article(fused, self.article_of, k + len(seen)):
+            if self.article_of[row] in seen or len(hits) >= k:
+                continue
+            seen.add(self.article_of[row])
+            hits.append(Hit(len(hits) + 1, score, self.chunks[row],
+                            scores={name: s.get(row, 0.0) for name, s in parts.items()}))
+        return hits[:k]
+
+    def score(self, query: str, mask: np.ndarray | None,
+              weights: dict[str, float]) -> tuple[dict[int, float], dict[str, dict[int, float]]]:
+        """Fused chunk scores over the BM25 and dense candidates."""
+        view = query_view(query)
+        lex = self.lexical[view].scores(lexical_tokens(query, view))
+        rows = set(top_rows(lex, CANDIDATES, mask).tolist())
+        parts: dict[str, dict[int, float]] = {}
+        if self.dense is not None and self.embedder is not None and weights.get("dense", 0) > 0:
+            qv = self.embedder.embed_queries([query]).astype(np.float32)
+            dscores, drows = self.dense.search(qv, CANDIDATES, allowed=mask)
+            dense = {int(r): float(s) for r, s in zip(drows[0], dscores[0], strict=True) if r >= 0}
+            rows |= dense.keys()
+            parts["dense"] = {r: dense.get(r, float(self.vectors[r] @ qv[0])) for r in rows}
+        parts["bm25"] = {r: float(lex[r]) for r in rows}
+        return weighted(parts, weights), parts
+
+    def _reference_rows(self, query: str, mask: np.ndarray | None) -> list[tuple[int, str]]:
+        from .reference import parse_reference
+
+        ref = parse_reference(query)
+        if ref is None:
+            return []
+        return [(r.position, r.unit_id) for r in self.references.resolve(ref)
+                if mask is None or mask[r.position]]
+
+    # ---- persistence ----------------------------------------------------------------------
+    def fingerprint(self) -> str:
+        h = hashlib.blake2b(digest_size=16)
+        for c in self.chunks:
+            h.update(c.id.encode())
+            h.update(hashlib.blake2b(c.text.encode(), digest_size=8).digest())
+        return h.hexdigest()
+
+    def save(self, directory: Path, *, build: dict[str, Any] | None = None,
+             collections: dict[str, Any] | None = None) -> dict[str, Any]:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "created": self.manifest.get("created", now),
+            "updated": now,
+            "embedder": {"name": self.embedder.name, "dim": self.embedder.dim} if self.embedder else None,
+            "chunk_count": len(self.chunks),
+            "collections": collections if collections is not None else self.manifest.get("collections", {}),
+            "corpus_fingerprint": self.fingerprint(),
+            "build": {**self.manifest.get("build", {}), **(build or {})},
+        }
+
+        def fill(tmp: Path) -> None:
+            import json
+
+            write_chunks(tmp / CHUNKS, self.chunks)
+            for view in VIEWS:
+                self.tables[view].save(tmp / f"tokens-{view}.npz")
+                if self.lexical:
+                    self.lexical[view].save(tmp / f"bm25-{view}")
+            if self.vectors is not None:
+                np.save(tmp / "vectors.npy", self.vectors)
+                self.dense.save(tmp / "dense.faiss")
+            (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+
+        write_atomically(Path(directory), fill)
+        self.manifest = manifest
+        return manifest
+
+    @classmethod
+    def load(cls, directory: Path, embedder: Any = None) -> LegalIndex:
+        """Load an index; the embedder must be the one it was built with (or None for BM25 only)."""
+        directory = Path(directory)
+        manifest = read_manifest(directory)
+        built = manifest.get("embedder")
+        if built and embedder is not None and (built["name"] != embedder.name or built["dim"] != embedder.dim):
+            raise IndexLoadError(f"{directory}: built with embedder {built['name']} ({built['dim']}-d), "
+                                 f"not {embedder.name} ({embedder.dim}-d)")
+        try:
+            chunks = read_chunks(directory / CHUNKS)
+            tables = {v: TokenTable.load(directory / f"tokens-{v}.npz") for v in VIEWS}
+            lexical = ({v: LexicalIndex.load(directory / f"bm25-{v}", tables[v].vocab) for v in VIEWS}
+                       if chunks else {})
+            vectors = dense = None
+            if built and embedder is not None:
+                from .dense import DenseIndex
+
+                vectors = np.load(directory / "vectors.npy")
+                dense = DenseIndex.load(directory / "dense.faiss")
+        except IndexLoadError:
+            raise
+        except Exception as exc:  # any unreadable file: one clear message, never a traceback
+            raise IndexLoadError(f"{directory}: index files are missing or corrupt ({type(exc).__name__}: "
+                                 f"{exc}); rebuild the index") from exc
+        counts = {len(chunks), manifest.get("chunk_count"), *(len(t.docs) for t in tables.values())}
+        counts |= {lx.model.scores["num_docs"] for lx in lexical.values()}
+        if vectors is not None:
+            counts |= {len(vectors), dense.ntotal}
+        if len(counts) != 1:
+            raise IndexLoadError(f"{directory}: index files disagree on the number of chunks {sorted(counts)}; "
+                                 "rebuild the index")
+        return cls(chunks, tables, lexical, vectors, dense, embedder if built else None, manifest)
+
+
+def open_index(directory: Path, embedder_spec: str | None = None) -> LegalIndex:
+    """Load an index with the embedder it was built with (its spec is in the manifest)."""
+    from .embedders import make_embedder
+
+    manifest = read_manifest(Path(directory))
+    spec = embedder_spec or manifest.get("build", {}).get("embedder_spec") or "none"
+    return LegalIndex.load(Path(directory), make_embedder(spec) if manifest.get("embedder") else None)
