@@ -1,0 +1,176 @@
+"""Benchmark question sets read into one record, ``Question``, with gold article refs.
+
+Gold refs use the same ``article_ref`` strings the index puts on its hits, so
+scoring is a string comparison: the ``dieu_anchor`` for Pháp điển and
+``"<law_id>#<article_id>"`` for ALQAC laws (law id NFC-normalised with
+``normalize_line``, exactly as the ALQAC loader does).
+
+Named datasets (paths relative to the data dir, ``LEGAL_DATA_DIR``):
+
+- ``zalo-phapdien-dev``: ``eval/zalo_phapdien_dev.jsonl``, gold = ``phapdien_dieu_anchors``.
+- ``alqac2025-train``: ``alqac/train_2025.json``; the query is the question with
+  its multiple-choice options appended on their own lines ("A. …"), as a user
+  would paste them (``with_choices=False`` sends the bare question).
+- ``alqac2022``: ``alqac/questions_2022.json``.
+
+Any other ``FILE.jsonl`` is read in the generic format, one question a line::
+
+    {"id": "q1", "question": "…", "gold": ["<article_ref>", …]}
+
+with optional ``"qtype"``, ``"choices"`` ({"A": "…"}) and ``"answer"``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from legal_corpus.normalize import normalize_line
+
+
+class DatasetError(Exception):
+    """A dataset that is missing or unreadable; the CLI prints it as one line."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str  # the query exactly as sent to the search
+    gold: tuple[str, ...]  # article_refs of the relevant articles
+    qtype: str | None = None
+    choices: dict[str, str] | None = None
+    answer: str | None = None
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """A named dataset and the corpus its index must be built from."""
+
+    name: str
+    path: str  # relative to the data dir
+    reader: Callable[..., list[Question]]  # (path, with_choices=…) → questions
+    corpus_source: str  # legal_corpus source name, for the index command
+    corpus_path: str  # relative to the data dir
+    collection: str  # collection the gold articles live in
+    alqac: bool  # score the ALQAC task-1 F2 (how many articles to return)
+
+
+def alqac_ref(law_id: Any, article_id: Any) -> str:
+    return f"{normalize_line(str(law_id))}#{str(article_id).strip()}"
+
+
+def query_with_choices(text: str, choices: Mapping[str, str] | None) -> str:
+    """The question followed by "A. …" lines, in the option order of the file."""
+    lines = [text.strip()]
+    lines += [f"{key}. {str(value).strip()}" for key, value in (choices or {}).items()]
+    return "\n".join(lines)
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DatasetError(f"{path}: cannot read JSON ({exc})") from exc
+
+
+def _load_jsonl(path: Path) -> list[dict[str, Any]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError) as exc:
+        raise DatasetError(f"{path}: cannot read ({exc})") from exc
+    rows = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(json.loads(line))
+        except ValueError as exc:
+            raise DatasetError(f"{path}:{n}: not a JSON line ({exc})") from exc
+    return rows
+
+
+def _field(path: Path, rec: Mapping[str, Any], *names: str) -> Any:
+    for name in names:
+        if name in rec:
+            return rec[name]
+    raise DatasetError(f"{path}: record {rec.get('id') or rec.get('question_id')!r} has no {names[0]!r}")
+
+
+def read_zalo(path: Path, with_choices: bool = True) -> list[Question]:
+    return [Question(id=str(r["id"]), text=str(_field(path, r, "question")),
+                     gold=tuple(str(a).strip() for a in _field(path, r, "phapdien_dieu_anchors")))
+            for r in _load_jsonl(path)]
+
+
+def read_alqac2025(path: Path, with_choices: bool = True) -> list[Question]:
+    out = []
+    for r in _load_json(path):
+        choices = r.get("choices") or None
+        text = str(_field(path, r, "text"))
+        out.append(Question(
+            id=str(_field(path, r, "question_id")),
+            text=query_with_choices(text, choices) if with_choices else text,
+            gold=tuple(alqac_ref(a["law_id"], a["article_id"]) for a in _field(path, r, "relevant_articles")),
+            qtype=r.get("question_type"), choices=dict(choices) if choices else None,
+            answer=r.get("answer"),
+        ))
+    return out
+
+
+def read_alqac2022(path: Path, with_choices: bool = True) -> list[Question]:
+    return [Question(id=str(_field(path, r, "id")), text=str(_field(path, r, "text")),
+                     gold=tuple(alqac_ref(a["law_id"], a["article_id"]) for a in _field(path, r, "relevant_articles")),
+                     answer=r.get("answer"))
+            for r in _load_json(path)]
+
+
+def read_generic(path: Path, with_choices: bool = True) -> list[Question]:
+    """The documented ``{"id", "question", "gold"}`` format (choices appended when present)."""
+    out = []
+    for r in _load_jsonl(path):
+        choices = r.get("choices") or None
+        text = str(_field(path, r, "question"))
+        out.append(Question(id=str(_field(path, r, "id")),
+                            text=query_with_choices(text, choices) if with_choices else text,
+                            gold=tuple(str(g).strip() for g in _field(path, r, "gold")),
+                            qtype=r.get("qtype"), choices=dict(choices) if choices else None,
+                            answer=r.get("answer")))
+    return out
+
+
+DATASETS: dict[str, DatasetSpec] = {
+    s.name: s for s in (
+        DatasetSpec("zalo-phapdien-dev", "eval/zalo_phapdien_dev.jsonl", read_zalo,
+                    "phapdien", "phapdien/phapdien_dieu.jsonl.gz", "phapdien", alqac=False),
+        DatasetSpec("alqac2025-train", "alqac/train_2025.json", read_alqac2025,
+                    "alqac", "alqac/law_2025.json", "alqac2025", alqac=True),
+        DatasetSpec("alqac2022", "alqac/questions_2022.json", read_alqac2022,
+                    "alqac", "alqac/law_2022.json", "alqac2022", alqac=True),
+    )
+}
+
+
+def dataset_name(dataset: str) -> str:
+    """Report name: the named dataset, or the generic file's stem."""
+    return dataset if dataset in DATASETS else Path(dataset).stem
+
+
+def load_dataset(dataset: str, data_dir: Path, with_choices: bool = True) -> tuple[DatasetSpec | None, list[Question]]:
+    """A named dataset under ``data_dir``, or a generic JSONL file; ``DatasetError`` when absent or bad."""
+    spec = DATASETS.get(dataset)
+    path = Path(data_dir) / spec.path if spec else Path(dataset)
+    if spec is None and path.suffix != ".jsonl":
+        raise DatasetError(f"unknown dataset {dataset!r}: use one of {', '.join(DATASETS)} or a FILE.jsonl")
+    if not path.is_file():
+        raise DatasetError(f"dataset file not found: {path}")
+    reader = spec.reader if spec else read_generic
+    try:
+        questions = reader(path, with_choices=with_choices)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise DatasetError(f"{path}: unexpected record layout ({type(exc).__name__}: {exc})") from exc
+    if not questions:
+        raise DatasetError(f"{path}: no questions")
+    return spec, questions
