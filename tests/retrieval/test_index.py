@@ -155,3 +155,18 @@ def test_fusion_helpers():
     w = weighted({"bm25": {1: 10.0, 2: 5.0}, "dense": {2: 0.8, 3: 0.4}}, {"bm25": 1.0, "dense": 0.5})
     assert w == pytest.approx({1: 1.0, 2: 0.5 + 0.5, 3: 0.25})
     assert best_per_article({0: 0.9, 1: 0.8, 2: 0.7}, ["A", "A", "B"], 5) == [(0, 0.9), (2, 0.7)]
+
+
+def test_named_references_rank_first(law_chunks):
+    index = LegalIndex.build(law_chunks, workers=1)
+    hits = index.search("dieu 17 luat ho tich", k=3)
+    assert hits[0].matched == "reference" and hits[0].citation.startswith("Điều 17 Luật Hộ tịch")
+    hit = index.search("khoản 2 Điều 16 Luật Hộ tịch", k=3)[0]
+    assert hit.unit_id == "vb:60/2014/QH13/d16/k2" and hit.chunk.unit_id == "vb:60/2014/QH13/d16"
+    assert index.search("Điều 5 nghị định 100/2019/nđ-cp", k=1)[0].citation.startswith("Điều 5 Nghị định")
+    # A document named inside a longer question is context, not the answer.
+    long_q = index.search("Luật Hộ tịch quy định thế nào về thẩm quyền đăng ký kết hôn", k=3)
+    assert long_q[0].matched == "search" and long_q[0].citation.startswith("Điều 17")
+    # Filters apply to references too.
+    assert all(h.matched != "reference" for h in
+               index.search("Điều 17 Luật Hộ tịch", k=3, filters=Filters(doc_types=("Nghị định",))))
