@@ -119,10 +119,21 @@ def eval_cmd() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one line and exit status 2 for every error a user can cause."""
     try:
-        app(args=argv, prog_name="vnlegal")  # usage errors: typer prints them and exits 2
+        result = app(args=argv, prog_name="vnlegal", standalone_mode=False)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         sys.exit(130)
     except (CorpusError, UserError, IndexLoadError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    except Exception as exc:
+        if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+            raise
+        if type(exc).__name__ == "Abort":
+            print("interrupted", file=sys.stderr)
+            sys.exit(130)
+        message = exc.format_message()
+        if message:  # a usage error; help shown for a bare command has no message
+            print(f"error: {message} (see --help)", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(result if isinstance(result, int) else 0)

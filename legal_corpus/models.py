@@ -111,7 +111,7 @@ class Document:
     def label(self) -> str:
         """How people cite the document: "Luật Hộ tịch 2014 (60/2014/QH13)"."""
         named = self.title and (
-            self.doc_type in NAMED_TYPES or not self.number or self.doc_type in ("Hướng dẫn",)
+            self.doc_type in NAMED_TYPES or not self.number or self.doc_type in ("Hướng dẫn", "Thủ tục hành chính")
         )
         if named and len(self.title) <= 120:
             name = self.title
@@ -185,12 +185,12 @@ def citation_label(path: tuple[PathStep, ...], doc: Document) -> str:
 
     Only Điều and below are named: Chương/Mục are not part of a legal citation.
     """
+    if path and path[-1][0] is Level.SECTION:  # a section of a procedure or guide
+        return f"{doc.label}, mục {path[-1][1]}" if path[-1][1] else doc.label
     parts: list[str] = []
     for level, number in reversed(path):
         if level in (Level.DIEM, Level.KHOAN, Level.DIEU, Level.PHU_LUC):
             parts.append(f"{level.label} {number}".strip())
-        elif level is Level.SECTION and number:
-            parts.append(number)
     parts.append(doc.label)
     return " ".join(p for p in parts if p)
 

@@ -200,14 +200,14 @@ def _section_blocks(text: str, headings: set[str]) -> list[tuple[str, list[str]]
 
 
 def _sections(text: str, headings: set[str], doc: Document) -> list[Unit]:
-    """Level.SECTION units, cited as "Mục 2" of the document when there are several."""
+    """Level.SECTION units, cited as "<document>, mục 2" when there are several."""
     blocks = _section_blocks(text, headings)
     units = []
     for n, (title, lines) in enumerate(blocks, 1):
         first = lines[0]
         title = title or (first if len(first) <= 100 else first[:80].rsplit(" ", 1)[0] + " …")
         uid = f"{doc.id}/s{n}"
-        step = (Level.SECTION, f"Mục {n}" if len(blocks) > 1 else "")
+        step = (Level.SECTION, str(n) if len(blocks) > 1 else "")
         units.append(Unit(id=uid, level=Level.SECTION, number=str(n), text="\n".join(lines), doc=doc,
                           title=title, path=(step,), article_ref=uid, parent_id=doc.id))
     return units

@@ -48,7 +48,7 @@ def test_stats_table_names_bad_records_with_file_and_line(tmp_path, capsys):
         (("corpus", "stats", "--source", "nope"), "unknown source 'nope'"),
         (("corpus", "stats", "--source", "phapdien", "--path", "/no/such/file.gz"), "no such file"),
         (("corpus", "stats", "--source", "files"), "needs --path"),
-        (("index",), "arrives with issue #4"),
+        (("index",), "Missing option '--source'"),
         (("ask",), "arrives with issue #5"),
     ],
 )

@@ -335,7 +335,7 @@ def test_guide_without_articles_becomes_sections(tmp_path: Path):
     assert [(u.level, u.title) for u in guide_doc.units] == [
         (Level.SECTION, "Hồ sơ cần chuẩn bị"), (Level.SECTION, "Nơi nộp hồ sơ")]
     assert guide_doc.units[0].text == "- Tờ khai căn cước;\n- Giấy khai sinh, nếu chưa có số định danh."
-    assert guide_doc.units[1].citation == "Mục 2 huong dan can cuoc"
+    assert guide_doc.units[1].citation == "huong dan can cuoc, mục 2"
     letter = docs["guides:thu"]
     assert len(letter.units) == 1 and letter.units[0].text.endswith("Xin trả lời như sau.")
     assert letter.units[0].citation == "thu"
