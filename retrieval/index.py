@@ -9,6 +9,7 @@ matrices from stored token ids and re-embeds nothing that is cached.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from legal_corpus.normalize import normalize_text
 from .columns import Columns
 from .fusion import best_per_article, top_rows, weighted
 from .lexical import VIEWS, LexicalIndex, TokenTable, chunk_tokens, lexical_tokens, query_view
+from .rerank import Candidate, features, load_reranker
 from .store import (
     CHUNKS,
     FORMAT_VERSION,
@@ -36,6 +38,7 @@ from .store import (
 from .types import Filters, Hit
 
 CANDIDATES = 200
+RERANK_DEPTH = 50  # articles the reranker reorders
 DEFAULT_WEIGHTS = {"bm25": 1.0, "dense": 0.5}
 Progress = Callable[[str, int], None] | None  # (stage, items done since last call)
 
@@ -80,6 +83,7 @@ class LegalIndex:
         self.dense = dense
         self.embedder = embedder
         self.manifest = manifest or {}
+        self.reranker = load_reranker()
         self._refresh()
 
     def _refresh(self) -> None:
@@ -172,14 +176,36 @@ class LegalIndex:
                     seen.add(self.article_of[row])
                     hits.append(Hit(len(hits) + 1, 1.0, self.chunks[row], matched="reference",
                                     scores={"reference": 1.0}, unit=unit_id))
-        fused, parts = self.score(query, mask, weights or DEFAULT_WEIGHTS)
-        for row, score in best_per_article(fused, self.article_of, k + len(seen)):
-            if self.article_of[row] in seen or len(hits) >= k:
+        ranked = self.rank(query, mask, weights or DEFAULT_WEIGHTS, limit=k + len(seen))
+        for cand, score in ranked:
+            if self.article_of[cand.row] in seen or len(hits) >= k:
                 continue
-            seen.add(self.article_of[row])
-            hits.append(Hit(len(hits) + 1, score, self.chunks[row],
-                            scores={name: s.get(row, 0.0) for name, s in parts.items()}))
+            seen.add(self.article_of[cand.row])
+            hits.append(Hit(len(hits) + 1, score, self.chunks[cand.row],
+                            scores={"bm25": cand.bm25, **({"dense": cand.dense} if cand.dense is not None else {})}))
         return hits[:k]
+
+    def candidates(self, query: str, mask: np.ndarray | None, weights: dict[str, float],
+                   limit: int = RERANK_DEPTH) -> list[tuple[Candidate, float]]:
+        """The best chunk of each of the top articles after fusion, with its fused score."""
+        fused, parts = self.score(query, mask, weights)
+        per_article = Counter(self.article_of[r] for r in fused)
+        top_bm25 = max(parts["bm25"].values(), default=0.0) or 1.0
+        dense = parts.get("dense")
+        return [(Candidate(row, rank, parts["bm25"].get(row, 0.0) / top_bm25,
+                           dense.get(row) if dense is not None else None, per_article[self.article_of[row]]), score)
+                for rank, (row, score) in enumerate(best_per_article(fused, self.article_of, limit))]
+
+    def rank(self, query: str, mask: np.ndarray | None, weights: dict[str, float],
+             limit: int) -> list[tuple[Candidate, float]]:
+        """Candidates in final order: reranked when a reranker is shipped, else fused order."""
+        cands = self.candidates(query, mask, weights, max(limit, RERANK_DEPTH if self.reranker else limit))
+        if self.reranker is None or not cands:
+            return cands[:limit]
+        view = query_view(query)
+        probs = self.reranker.score([features(query, view, self.chunks[c.row], c) for c, _ in cands])
+        order = np.argsort(-probs, kind="stable")
+        return [(cands[i][0], float(probs[i])) for i in order[:limit]]
 
     def score(self, query: str, mask: np.ndarray | None,
               weights: dict[str, float]) -> tuple[dict[int, float], dict[str, dict[int, float]]]:

@@ -1,0 +1,64 @@
+import json
+
+import numpy as np
+
+from retrieval.index import DEFAULT_WEIGHTS, LegalIndex
+from retrieval.rerank import FEATURES, Candidate, Reranker, features, load_reranker
+
+
+def test_feature_vector_matches_the_feature_names(law_chunks):
+    chunk = law_chunks[1]
+    row = features("thủ tục đăng ký khai sinh", "accent", chunk, Candidate(0, 0, 1.0, None, 2))
+    assert len(row) == len(FEATURES) == len(set(FEATURES))
+    named = dict(zip(FEATURES, row, strict=True))
+    assert named["q_in_heading"] > 0.5 and named["has_dense"] == 0.0 and named["type=Luật"] == 1.0
+
+
+def test_json_roundtrip_and_mismatch(tmp_path):
+    n = len(FEATURES)
+    model = Reranker(np.arange(n, dtype=float), 0.5, np.zeros(n), np.ones(n))
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps(model.to_json()))
+    loaded = load_reranker(path)
+    x = np.ones((2, n))
+    assert np.allclose(loaded.score(x), model.score(x))
+    path.write_text(json.dumps({**model.to_json(), "features": ["other"]}))
+    assert load_reranker(path) is None
+    assert load_reranker(tmp_path / "missing.json") is None
+
+
+def test_reranker_reorders_and_scores_are_probabilities(law_chunks):
+    index = LegalIndex.build(law_chunks, workers=1)
+    n = len(FEATURES)
+    weights = np.zeros(n)
+    weights[FEATURES.index("log_length")] = -5.0  # prefer the shortest article
+    index.reranker = Reranker(weights, 0.0, np.zeros(n), np.ones(n))
+    ranked = index.rank("đăng ký", None, DEFAULT_WEIGHTS, limit=5)
+    lengths = [len(index.chunks[c.row].text) for c, _ in ranked]
+    assert lengths == sorted(lengths)
+    assert all(0.0 < s < 1.0 for _, s in ranked)
+
+
+def test_training_script_writes_weights(law_chunks, tmp_path):
+    from eval.train_reranker import main
+
+    index_dir = tmp_path / "idx"
+    LegalIndex.build(law_chunks, workers=1).save(index_dir)
+    questions = [("khai sinh nộp tờ khai", "vb:60/2014/QH13/d16"), ("thẩm quyền kết hôn", "vb:60/2014/QH13/d17"),
+                 ("thẻ căn cước 14 tuổi", "vb:26/2023/QH15/d19"), ("mũ bảo hiểm xe mô tô", "vb:100/2019/NĐ-CP/d6"),
+                 ("xe ô tô hiệu lệnh", "vb:100/2019/NĐ-CP/d5"), ("ảnh khuôn mặt vân tay", "vb:26/2023/QH15/d23"),
+                 ("ủy ban xã đăng ký khai sinh", "vb:60/2014/QH13/d13"), ("thường trú công an", "vb:81/2006/QH11/d21")]
+    qfile = tmp_path / "dev.jsonl"
+    qfile.write_text("\n".join(json.dumps({"id": str(i), "question": q, "gold": [g]}, ensure_ascii=False)
+                               for i, (q, g) in enumerate(questions * 2)), encoding="utf-8")
+    out = tmp_path / "weights.json"
+    assert main(["--pair", f"{qfile}={index_dir}", "--out", str(out), "--data", str(tmp_path)]) == 0
+    model = load_reranker(out)
+    assert model is not None and model.weights.shape == (len(FEATURES),)
+
+
+def test_training_script_reports_bad_input(tmp_path, capsys):
+    from eval.train_reranker import main
+
+    assert main(["--pair", f"{tmp_path / 'none.jsonl'}={tmp_path / 'idx'}", "--data", str(tmp_path)]) == 2
+    assert "error:" in capsys.readouterr().err
