@@ -22,6 +22,7 @@ from legal_corpus.models import Chunk
 from legal_corpus.normalize import normalize_text
 
 from .columns import Columns
+from .expansion import expand
 from .fusion import best_per_article, top_rows, weighted
 from .lexical import VIEWS, LexicalIndex, TokenTable, chunk_tokens, lexical_tokens, query_view
 from .rerank import Candidate, features, load_reranker
@@ -210,8 +211,8 @@ class LegalIndex:
     def score(self, query: str, mask: np.ndarray | None,
               weights: dict[str, float]) -> tuple[dict[int, float], dict[str, dict[int, float]]]:
         """Fused chunk scores over the BM25 and dense candidates."""
-        view = query_view(query)
-        lex = self.lexical[view].scores(lexical_tokens(query, view))
+        view = query_view(query)  # decided on what the user typed, before expansion
+        lex = self.lexical[view].scores(lexical_tokens(expand(query), view))
         rows = set(top_rows(lex, CANDIDATES, mask).tolist())
         parts: dict[str, dict[int, float]] = {}
         if self.dense is not None and self.embedder is not None and weights.get("dense", 0) > 0:
