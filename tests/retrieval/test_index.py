@@ -170,3 +170,22 @@ def test_named_references_rank_first(law_chunks):
     # Filters apply to references too.
     assert all(h.matched != "reference" for h in
                index.search("Điều 17 Luật Hộ tịch", k=3, filters=Filters(doc_types=("Nghị định",))))
+
+
+def test_reindexing_a_collection_reuses_tokens_of_unchanged_chunks(law_chunks, monkeypatch):
+    from dataclasses import replace
+
+    from retrieval import index as index_module
+
+    index = LegalIndex.build(law_chunks, workers=1)
+    tokenized = []
+    real = index_module.tokenize_into
+    monkeypatch.setattr(index_module, "tokenize_into",
+                        lambda tables, chunks, *a, **k: (tokenized.extend(chunks), real(tables, chunks, *a, **k)))
+    changed = [replace(c, text=c.text + " Sửa đổi.") if c.unit_id.endswith("/d19") else c for c in law_chunks]
+    index.delete_collection("laws")
+    index.add(changed, workers=1)
+    assert [c.unit_id for c in tokenized] == ["vb:26/2023/QH15/d19"]
+    assert len(index.chunks) == len(law_chunks)
+    assert index.search("thẻ căn cước sửa đổi", k=1, use_references=False)[0].unit_id.endswith("/d19")
+    assert index.search("thủ tục đăng ký khai sinh", k=1, use_references=False)[0].unit_id.endswith("/d16")
