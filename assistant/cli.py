@@ -110,10 +110,13 @@ def serve() -> None:
     _later(6, "serve")
 
 
-@app.command("eval")
-def eval_cmd() -> None:
-    """Run benchmarks (arrives with the retrieval and evaluation issues)."""
-    _later(4, "eval")
+@app.command("eval", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def eval_cmd(ctx: typer.Context) -> None:
+    """Run benchmarks: the same as ``python -m eval …`` (e.g. ``eval retrieval --dataset alqac2022 --index DIR``)."""
+    import subprocess
+
+    # eval drives the product from outside, so it runs as its own program, never imported here.
+    raise typer.Exit(subprocess.call([sys.executable, "-m", "eval", *ctx.args]))
 
 
 def main(argv: list[str] | None = None) -> None:

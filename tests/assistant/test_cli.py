@@ -50,6 +50,7 @@ def test_stats_table_names_bad_records_with_file_and_line(tmp_path, capsys):
         (("corpus", "stats", "--source", "files"), "needs --path"),
         (("index",), "Missing option '--source'"),
         (("ask",), "arrives with issue #5"),
+        (("serve",), "arrives with issue #6"),
     ],
 )
 def test_user_errors_are_one_line_and_exit_2(capsys, args, message):
@@ -83,3 +84,10 @@ def test_settings_come_from_env(monkeypatch, tmp_path):
     monkeypatch.setenv("LEGAL_EMBEDDER", "  ")
     with pytest.raises(ValueError):
         Settings()
+
+
+def test_eval_command_runs_the_benchmark_program(tmp_path, capfd):
+    with pytest.raises(SystemExit) as exc:
+        main(["eval", "retrieval", "--dataset", "alqac2022", "--index", str(tmp_path / "none")])
+    assert exc.value.code == 2
+    assert "index not found" in capfd.readouterr().err
