@@ -78,7 +78,8 @@ def update_index(index_dir: Path, docs: Iterable[ParsedDocument], *, embedder_sp
         }
     index.save(index_dir, collections=collections,
                build={"embedder_spec": embedder_spec, "max_chars": max_chars, "lexical": "syllables+pairs",
-                      "views": ["accent", "folded"], "bm25": {"k1": 1.2, "b": 0.75}})
+                      "views": ["accent", "folded"], "bm25": {"k1": 1.2, "b": 0.75},
+                      "seconds_before_save": round(time.perf_counter() - start, 1)})
     seconds = time.perf_counter() - start
     return BuildSummary(n_docs, len(chunks), len(index.chunks), seconds, dir_size(index_dir),
                         {k: v["chunks"] for k, v in collections.items()}, removed)

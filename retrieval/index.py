@@ -132,8 +132,14 @@ class LegalIndex:
 
             cache = EmbeddingCache(cache_dir, self.embedder.dim, self.embedder.name) if cache_dir else None
             texts = [c.passage for c in chunks]
-            report = (lambda n: progress("embed", n)) if progress else None
-            new = (cache.embed(texts, self.embedder, progress=report) if cache
+            done = [0]
+
+            def report(n_done: int) -> None:  # the cache counts texts done so far; bars want steps
+                if progress:
+                    progress("embed", n_done - done[0])
+                done[0] = n_done
+
+            new = (cache.embed(texts, self.embedder, progress=report) if cache is not None
                    else self.embedder.embed_passages(texts)).astype(np.float32)
             self.vectors = new if self.vectors is None else np.vstack([self.vectors, new])
             self.dense = DenseIndex.build(self.vectors)

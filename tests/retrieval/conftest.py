@@ -56,6 +56,11 @@ def make_docs():
 
 
 @pytest.fixture()
+def law_docs():
+    return make_docs()
+
+
+@pytest.fixture()
 def law_chunks():
     return list(chunk_documents(make_docs()))
 
