@@ -39,7 +39,8 @@ def collect(dataset: str, index_dir: Path, data_dir: Path, limit: int | None = N
     for q in questions[:limit]:
         cands = index.candidates(q.text, None, DEFAULT_WEIGHTS, RERANK_DEPTH)
         view = query_view(q.text)
-        x = [features(q.text, view, index.chunks[c.row], c) for c, _ in cands]
+        idf = index.idf(view)
+        x = [features(q.text, view, index.chunks[c.row], c, idf) for c, _ in cands]
         refs = [index.article_of[c.row] for c, _ in cands]
         rows.append((np.array(x, dtype=np.float64).reshape(len(x), -1), np.array([r in q.gold for r in refs]),
                      refs, set(q.gold)))

@@ -94,11 +94,13 @@ class LegalIndex:
         self.manifest = manifest or {}
         self.reranker = load_reranker()
         self._stash: dict[str, dict[str, np.ndarray]] = {}  # tokens of just-deleted chunks
+        self._idf: dict[str, Any] = {}
         self._refresh()
 
     def _refresh(self) -> None:
         self.columns = Columns(self.chunks)
         self.article_of = [c.article_ref or c.unit_id for c in self.chunks]
+        self._idf = {}
         self._references = None
 
     # ---- building -------------------------------------------------------------------------
@@ -232,7 +234,8 @@ class LegalIndex:
         if self.reranker is None or not cands:
             return cands[:limit]
         view = query_view(query)
-        probs = self.reranker.score([features(query, view, self.chunks[c.row], c) for c, _ in cands])
+        idf = self.idf(view)
+        probs = self.reranker.score([features(query, view, self.chunks[c.row], c, idf) for c, _ in cands])
         order = np.argsort(-probs, kind="stable")
         return [(cands[i][0], float(probs[i])) for i in order[:limit]]
 
@@ -264,6 +267,18 @@ class LegalIndex:
         short = len(query.split()) <= 6
         return [(r.position, r.unit_id) for r in self.references.resolve(ref)
                 if (r.exact or short) and (mask is None or mask[r.position])]
+
+    def idf(self, view: str):
+        """Inverse document frequency of a token among the chunks (0 for unknown tokens)."""
+        if view not in self._idf:
+            table = self.tables[view]
+            df = np.zeros(len(table.vocab), dtype=np.float32)
+            for doc in table.docs:
+                df[np.unique(doc)] += 1
+            weights = np.log1p(len(table.docs) / np.maximum(df, 1))
+            vocab = table.vocab
+            self._idf[view] = lambda t: float(weights[vocab[t]]) if t in vocab else 0.0
+        return self._idf[view]
 
     def warm(self) -> None:
         """Build the lazy parts now (reference tables, first query) so no user pays for them."""

@@ -32,7 +32,8 @@ DOC_TYPES = ("Luật", "Bộ luật", "Nghị định", "Thông tư", "Thông t�
              "Pháp lệnh", "Hiến pháp", "Thủ tục hành chính", "Hướng dẫn")
 FEATURES = ("bm25", "dense", "has_dense", "inv_rank", "log_rank", "q_in_heading", "q_pairs_in_heading",
             "q_in_context", "q_pairs_in_context", "q_in_doc_title", "heading_in_q", "log_length", "later_part",
-            "log_chunks_in_top", "not_in_force", "definition_asked_and_given", "definition_not_asked") + tuple(f"type={t}" for t in DOC_TYPES)
+            "log_chunks_in_top", "not_in_force", "definition_asked_and_given", "definition_not_asked",
+            "idf_q_in_heading", "idf_q_in_context", "idf_q_in_doc_title", "idf_q_in_text") + tuple(f"type={t}" for t in DOC_TYPES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,12 @@ def _cover(query: set[str], field: set[str]) -> float:
     return len(query & field) / len(query) if query else 0.0
 
 
-def features(query: str, view: str, chunk: Chunk, cand: Candidate) -> list[float]:
+def _idf_cover(query: set[str], field: set[str], idf) -> float:
+    total = sum(idf(t) for t in query)
+    return sum(idf(t) for t in query & field) / total if total else 0.0
+
+
+def features(query: str, view: str, chunk: Chunk, cand: Candidate, idf=lambda t: 1.0) -> list[float]:
     q = set(lexical_tokens(query, view))
     q_pairs = {t for t in q if "_" in t}
     heading = set(lexical_tokens(chunk.heading, view))
@@ -67,6 +73,9 @@ def features(query: str, view: str, chunk: Chunk, cand: Candidate) -> list[float
     # on the Zalo dev set; other questions rarely are.
     asks, gives = bool(_ASKS_DEFINITION.search(query)), bool(_DEFINITIONS.search(chunk.heading))
     row += [float(asks and gives), float(gives and not asks)]
+    text = set(lexical_tokens(chunk.text, view))
+    row += [_idf_cover(q, heading, idf), _idf_cover(q, context, idf), _idf_cover(q, title, idf),
+            _idf_cover(q, text, idf)]
     row.extend(float(chunk.doc_type == t) for t in DOC_TYPES)
     return row
 

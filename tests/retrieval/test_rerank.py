@@ -62,3 +62,11 @@ def test_training_script_reports_bad_input(tmp_path, capsys):
 
     assert main(["--pair", f"{tmp_path / 'none.jsonl'}={tmp_path / 'idx'}", "--data", str(tmp_path)]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_idf_weights_rare_tokens_higher(law_chunks):
+    index = LegalIndex.build(law_chunks, workers=1)
+    idf = index.idf("accent")
+    assert idf("điều") < idf("vân") and idf("không-có-từ-này") == 0.0
+    row = features("vân tay khuôn mặt", "accent", law_chunks[-3], Candidate(0, 0, 1.0, None, 1), idf)
+    assert len(row) == len(FEATURES)
