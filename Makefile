@@ -17,9 +17,14 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Until the API issue lands, "serve" shows what the built-in demo corpus yields.
-serve: $(STAMP)
+# Until the API issue lands, "serve" builds the demo index if missing and answers two sample searches.
+serve: $(STAMP) var/index/demo/manifest.json
 	$(BIN)/python -m assistant corpus stats --source demo
+	$(BIN)/python -m assistant search --index var/index/demo "lam cccd lan dau can giay to gi" -k 3
+	$(BIN)/python -m assistant search --index var/index/demo "lệ phí đăng ký kết hôn" -k 3
+
+var/index/demo/manifest.json: | $(STAMP)
+	$(BIN)/python -m assistant index --source demo --index var/index/demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -104,6 +104,8 @@ def search_cmd(
     filters = _filters(collection, doc_type, issuer, number, in_force_on)
     if (queries is None) == (query is None):
         raise ValueError("give either a query or --queries IN.jsonl --out OUT.jsonl")
+    if query is not None and not query.strip():
+        raise ValueError("the query is empty")
     if queries is not None and out is None:
         raise ValueError("--queries needs --out OUT.jsonl")
     if queries is not None and not queries.is_file():

@@ -67,6 +67,7 @@ def test_batch_mode(demo_index, tmp_path, capsys):
         (("search", "--index", "IDX", "--queries", "/no/q.jsonl", "--out", "o.jsonl"), "no such file"),
         (("search", "--index", "IDX", "--queries", "Q"), "--queries needs --out"),
         (("search", "--index", "IDX", "x", "--in-force-on", "yesterday"), "expects a date"),
+        (("search", "--index", "IDX", "   "), "the query is empty"),
         (("index", "--source", "demo", "--index", "IDX", "--embedder", "bogus"), "bogus"),
     ],
 )

@@ -189,3 +189,19 @@ def test_reindexing_a_collection_reuses_tokens_of_unchanged_chunks(law_chunks, m
     assert len(index.chunks) == len(law_chunks)
     assert index.search("thẻ căn cước sửa đổi", k=1, use_references=False)[0].unit_id.endswith("/d19")
     assert index.search("thủ tục đăng ký khai sinh", k=1, use_references=False)[0].unit_id.endswith("/d16")
+
+
+def test_search_file_loads_the_index_once_and_writes_hits(law_chunks, tmp_path):
+    from retrieval.batch import search_file
+
+    directory = tmp_path / "idx"
+    LegalIndex.build(law_chunks, workers=1).save(directory, build={"embedder_spec": "none"})
+    queries = tmp_path / "q.jsonl"
+    queries.write_text('{"id": 1, "question": "mũ bảo hiểm"}\n{"id": 2, "question": ""}\nnot json\n',
+                       encoding="utf-8")
+    stats = search_file(directory, queries, tmp_path / "out" / "hits.jsonl", k=2)
+    assert (stats.queries, stats.skipped, len(stats.latencies_ms)) == (1, 2, 1)
+    rows = [json.loads(x) for x in (tmp_path / "out" / "hits.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert rows[0]["id"] == 1 and rows[0]["hits"][0]["citation"].startswith("Điều 6 Nghị định")
+    with pytest.raises(IndexLoadError):
+        search_file(tmp_path / "missing", queries, tmp_path / "o.jsonl")
