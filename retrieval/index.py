@@ -40,6 +40,7 @@ from .types import Filters, Hit
 
 CANDIDATES = 200
 RERANK_DEPTH = 50  # articles the reranker reorders
+MIN_RERANK_SCORE = 1e-3  # below this reranker probability a candidate is not shown
 DEFAULT_WEIGHTS = {"bm25": 1.0, "dense": 0.5}
 Progress = Callable[[str, int], None] | None  # (stage, items done since last call)
 
@@ -211,6 +212,8 @@ class LegalIndex:
         for cand, score in ranked:
             if self.article_of[cand.row] in seen or len(hits) >= k:
                 continue
+            if self.reranker is not None and score < MIN_RERANK_SCORE:
+                break  # the rest is noise ("1.000771" matching every "1")
             seen.add(self.article_of[cand.row])
             hits.append(Hit(len(hits) + 1, score, self.chunks[cand.row],
                             scores={"bm25": cand.bm25, **({"dense": cand.dense} if cand.dense is not None else {})}))

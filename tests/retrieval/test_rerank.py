@@ -70,3 +70,11 @@ def test_idf_weights_rare_tokens_higher(law_chunks):
     assert idf("điều") < idf("vân") and idf("không-có-từ-này") == 0.0
     row = features("vân tay khuôn mặt", "accent", law_chunks[-3], Candidate(0, 0, 1.0, None, 1), idf)
     assert len(row) == len(FEATURES)
+
+
+def test_candidates_the_reranker_rejects_are_not_shown(law_chunks):
+    index = LegalIndex.build(law_chunks, workers=1)
+    n = len(FEATURES)
+    index.reranker = Reranker(np.zeros(n), -20.0, np.zeros(n), np.ones(n))  # every candidate ~0
+    hits = index.search("Điều 17 Luật Hộ tịch", k=5)
+    assert [h.matched for h in hits] == ["reference"]
