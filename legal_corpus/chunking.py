@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from .models import Chunk, Level, ParsedDocument, Unit
+from .models import Chunk, ParsedDocument, Unit
 
 DEFAULT_MAX_CHARS = 1500
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+")
@@ -92,7 +92,3 @@ def chunk_documents(docs: Iterable[ParsedDocument], max_chars: int = DEFAULT_MAX
     for pdoc in docs:
         for unit in pdoc.articles():
             yield from chunk_unit(unit, max_chars)
-
-
-def is_article_level(unit: Unit) -> bool:
-    return unit.level in (Level.DIEU, Level.PHU_LUC, Level.SECTION)

@@ -11,7 +11,7 @@ at "1." inside a clause does not start new clauses.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .models import Document, Level, PathStep, Status, Unit
 from .normalize import normalize_text
@@ -258,9 +258,3 @@ def _iter_nodes(nodes: list[_Node]):
     for n in nodes:
         yield n
         yield from _iter_nodes(n.children)
-
-
-def with_status(unit: Unit, status: Status, note: str = "") -> Unit:
-    """A copy of the unit tree with a new validity status."""
-    kids = tuple(with_status(c, status, note) for c in unit.children)
-    return replace(unit, status=status, status_note=note, children=kids)

@@ -1,6 +1,6 @@
 from legal_corpus.models import Document, Level, Status
 from legal_corpus.normalize import normalize_text
-from legal_corpus.structure import UnitFactory, parse_article, parse_document, with_status
+from legal_corpus.structure import UnitFactory, parse_article, parse_document
 
 DOC = Document(id="vb:test", collection="test", title="Luật Thử nghiệm", doc_type="Luật",
                number="99/2024/QH15")
@@ -170,8 +170,6 @@ def test_parse_article_for_inline_bodies():
     assert art.children[1].children[1].id == "x:16/k2/b"
     assert {u.article_ref for u in art.walk()} == {"anchor16"}
     assert {u.status for u in art.walk()} == {Status.AMENDED}
-    repealed = with_status(art, Status.REPEALED, "bị bãi bỏ")
-    assert {u.status for u in repealed.walk()} == {Status.REPEALED}
 
 
 def test_empty_text_gives_no_units():
