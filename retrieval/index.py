@@ -9,6 +9,7 @@ matrices from stored token ids and re-embeds nothing that is cached.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -30,9 +31,11 @@ from .store import (
     CHUNKS,
     FORMAT_VERSION,
     MANIFEST,
+    PROCEDURES,
     IndexLoadError,
     read_chunks,
     read_manifest,
+    read_procedures,
     write_atomically,
     write_chunks,
 )
@@ -95,6 +98,7 @@ class LegalIndex:
         self.manifest = manifest or {}
         self.reranker = load_reranker()
         self._stash: dict[str, dict[str, np.ndarray]] = {}  # tokens of just-deleted chunks
+        self.procedures: dict[str, dict[str, Any]] = {}  # code → structured procedure (for cards)
         self._idf: dict[str, Any] = {}
         self._refresh()
 
@@ -113,8 +117,11 @@ class LegalIndex:
         return index
 
     def add(self, chunks: list[Chunk], *, cache_dir: Path | None = None, workers: int = 2,
-            progress: Progress = None) -> None:
-        """Add chunks; chunks of documents already indexed are replaced (upsert by doc id)."""
+            progress: Progress = None, procedures: Iterable[dict[str, Any]] = ()) -> None:
+        """Add chunks (and the structured procedures of their documents); chunks of documents
+        already indexed are replaced (upsert by doc id)."""
+        for record in procedures:
+            self.procedures[record["code"]] = record
         replaced = {c.doc_id for c in chunks}
         if replaced & set(self.columns.doc_ids):
             self.delete_documents(replaced)
@@ -167,6 +174,8 @@ class LegalIndex:
 
     def _keep(self, keep: np.ndarray) -> None:
         rows = np.flatnonzero(keep)
+        kept_docs = {self.chunks[i].doc_id for i in rows}
+        self.procedures = {code: p for code, p in self.procedures.items() if p["doc_id"] in kept_docs}
         self._stash.update({_token_key(self.chunks[i]): {v: self.tables[v].docs[i] for v in VIEWS}
                             for i in np.flatnonzero(~keep)})
         self.chunks = [self.chunks[i] for i in rows]
@@ -310,9 +319,10 @@ class LegalIndex:
         }
 
         def fill(tmp: Path) -> None:
-            import json
-
             write_chunks(tmp / CHUNKS, self.chunks)
+            with (tmp / PROCEDURES).open("w", encoding="utf-8") as f:
+                for record in self.procedures.values():
+                    f.write(json.dumps(record, ensure_ascii=False) + "\n")
             for view in VIEWS:
                 self.tables[view].save(tmp / f"tokens-{view}.npz")
                 if self.lexical:
@@ -358,7 +368,9 @@ class LegalIndex:
         if len(counts) != 1:
             raise IndexLoadError(f"{directory}: index files disagree on the number of chunks {sorted(counts)}; "
                                  "rebuild the index")
-        return cls(chunks, tables, lexical, vectors, dense, embedder if built else None, manifest)
+        index = cls(chunks, tables, lexical, vectors, dense, embedder if built else None, manifest)
+        index.procedures = read_procedures(directory / PROCEDURES)
+        return index
 
 
 def open_index(directory: Path, embedder_spec: str | None = None, threads: int = 1) -> LegalIndex:

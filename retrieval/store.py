@@ -4,6 +4,7 @@ Layout (format version 1)::
 
     manifest.json         format, embedder, counts, collections, fingerprint, build settings
     chunks.jsonl          one Chunk per line, row order = index order
+    procedures.jsonl      structured procedures (code, offices, papers, steps, fees…) for cards
     tokens-<view>.npz     token ids per chunk (rebuild BM25 after add/delete without re-tokenising)
     bm25-<view>/          bm25s model files
     vectors.npy           float32 (n, dim) passage embeddings (absent without an embedder)
@@ -31,6 +32,7 @@ from legal_corpus.models import Chunk
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
+PROCEDURES = "procedures.jsonl"
 
 
 class IndexLoadError(Exception):
@@ -56,6 +58,21 @@ def read_chunks(path: Path) -> list[Chunk]:
             except (json.JSONDecodeError, TypeError) as exc:
                 raise IndexLoadError(f"{path}:{line_no}: corrupt chunk record ({exc})") from exc
     return chunks
+
+
+def read_procedures(path: Path) -> dict[str, dict[str, Any]]:
+    """Structured procedures by code; an index without the file simply has none."""
+    if not path.is_file():
+        return {}
+    out = {}
+    with path.open(encoding="utf-8") as f:
+        for line_no, line in enumerate(f, 1):
+            try:
+                record = json.loads(line)
+                out[record["code"]] = record
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise IndexLoadError(f"{path}:{line_no}: corrupt procedure record ({exc})") from exc
+    return out
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:

