@@ -32,6 +32,10 @@ class Columns:
                                    for c in chunks], dtype=np.int32)
         self.mask = lru_cache(maxsize=64)(self._mask)
 
+    @property
+    def collection_names(self) -> set[str]:
+        return set(self._collections)
+
     @staticmethod
     def _isin(codes: np.ndarray, table: dict[str, int], wanted: Sequence[str]) -> np.ndarray:
         ids = [table[w.casefold()] for w in wanted if w.casefold() in table]
