@@ -21,6 +21,7 @@ from legal_corpus.sources import SOURCES, load_source
 from legal_corpus.stats import CorpusStats, corpus_stats
 from retrieval.store import IndexLoadError
 
+from .cli_ask import ask_cmd
 from .cli_retrieval import index_cmd, search_cmd
 from .settings import get_settings
 
@@ -98,10 +99,7 @@ def _later(issue: int, what: str) -> None:
     raise UserError(f"'{what}' is not available yet: it arrives with issue #{issue}")
 
 
-@app.command()
-def ask() -> None:
-    """Ask a question (arrives with the answer-pipeline issue)."""
-    _later(5, "ask")
+app.command("ask")(ask_cmd)
 
 
 @app.command()

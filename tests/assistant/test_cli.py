@@ -49,7 +49,7 @@ def test_stats_table_names_bad_records_with_file_and_line(tmp_path, capsys):
         (("corpus", "stats", "--source", "phapdien", "--path", "/no/such/file.gz"), "no such file"),
         (("corpus", "stats", "--source", "files"), "needs --path"),
         (("index",), "Missing option '--source'"),
-        (("ask",), "arrives with issue #5"),
+        (("ask",), "give either a question or --queries"),
         (("serve",), "arrives with issue #6"),
     ],
 )

@@ -11,7 +11,7 @@ def test_feature_vector_matches_the_feature_names(law_chunks):
     row = features("thủ tục đăng ký khai sinh", "accent", chunk, Candidate(0, 0, 1.0, None, 2))
     assert len(row) == len(FEATURES) == len(set(FEATURES))
     named = dict(zip(FEATURES, row, strict=True))
-    assert named["q_in_heading"] > 0.5 and named["has_dense"] == 0.0 and named["type=Luật"] == 1.0
+    assert named["q_in_heading"] > 0.5 and named["inv_rank"] == 1.0 and named["type=Luật"] == 1.0
 
 
 def test_json_roundtrip_and_mismatch(tmp_path):

@@ -1,0 +1,105 @@
+"""question → normalise → route → retrieve → compose → validate → answer.
+
+The pipeline drives ``retrieval`` through its public search only. Procedure
+questions search the procedure collections first (for the card) and the legal
+collections for the basis; legal questions search the legal collections;
+named references resolve to their unit. The extractive composer is the
+default and the fallback of every other composer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from retrieval.index import LegalIndex
+from retrieval.types import Filters, Hit
+
+from . import extractive, llm_composer
+from .answer import Answer, Event, Persona
+from .cards import card_from_record
+from .llm.base import ChatModel
+from .query import normalize_question
+from .router import route
+
+PROCEDURE_COLLECTIONS = ("procedures", "demo")
+
+
+class Assistant:
+    def __init__(self, index: LegalIndex, k: int = 5, chat_model: ChatModel | None = None,
+                 llm_timeout_s: float = 30.0):
+        self.index = index
+        self.k = k
+        self.chat_model = chat_model
+        self.llm_timeout_s = llm_timeout_s
+        present = index.columns.collection_names
+        self.procedure_collections = tuple(c for c in PROCEDURE_COLLECTIONS if c in present)
+        self.legal_collections = tuple(sorted(present - set(self.procedure_collections)))
+
+    def _search(self, question: str, collections: tuple[str, ...]) -> list[Hit]:
+        if not collections:
+            return []
+        return self.index.search(question, k=self.k, filters=Filters(collections=collections))
+
+    def ask(self, question: str, persona: Persona = "citizen") -> Answer:
+        timings: dict[str, float] = {}
+        start = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal start
+            now = time.perf_counter()
+            timings[stage] = round((now - start) * 1000, 2)
+            start = now
+
+        text = normalize_question(question)
+        r = route(text)
+        lap("route")
+        if r.intent in ("unsafe", "out_of_scope"):
+            answer = extractive.refusal(question, r.reason, r.intent)
+        elif r.intent == "greeting":
+            answer = extractive.greeting(question)
+        else:
+            answer = self._answer(question, text, r.intent, r.aspect, persona, lap)
+        answer.persona = persona
+        answer.timings_ms = {**timings, **answer.timings_ms}
+        answer.timings_ms["total"] = round(sum(v for k, v in answer.timings_ms.items() if k != "total"), 2)
+        return answer
+
+    def _answer(self, question: str, text: str, intent: str, aspect: str | None, persona: Persona, lap) -> Answer:
+        procedures = self._search(text, self.procedure_collections) if intent == "procedure" else []
+        legal = self._search(text, self.legal_collections)
+        lap("retrieve")
+        hits = procedures + legal
+        record = next((self.index.procedures.get(h.article_ref) for h in procedures
+                       if h.article_ref in self.index.procedures and h.score >= extractive.WEAK_SCORE), None)
+        if record is not None:
+            answer = extractive.procedure_answer(question, card_from_record(record), procedures, aspect)
+        else:
+            strong = [h for h in legal + procedures if h.matched == "reference" or h.score >= extractive.WEAK_SCORE]
+            answer = (extractive.legal_answer(question, strong + [h for h in hits if h not in strong], persona, intent)
+                      if strong else extractive.weak(question, hits, intent))
+        lap("compose")
+        if self.chat_model is not None and hits and "weak retrieval" not in answer.notes:
+            text, citations, problem = llm_composer.compose(self.chat_model, question, hits, persona,
+                                                            self.llm_timeout_s)
+            if problem:
+                answer.notes.append(problem)
+            else:
+                answer.text, answer.citations, answer.composer = text, citations, self.chat_model.name
+            lap("llm")
+        answer.hits = [{"unit_id": h.unit_id, "article_ref": h.article_ref, "score": round(h.score, 4),
+                        "citation": h.citation} for h in hits]
+        answer.timings_ms = {}
+        return answer
+
+    def stream(self, question: str, persona: Persona = "citizen") -> Iterator[Event]:
+        """The answer as events: text pieces, then citations and the card, then ``done``."""
+        answer = self.ask(question, persona)
+        for piece in answer.text.split(" "):
+            yield Event("token", piece + " ")
+        for c in answer.citations:
+            yield Event("citation", c)
+        if answer.card is not None:
+            yield Event("card", answer.card)
+        yield Event("done", {"timings_ms": answer.timings_ms, "grounded": answer.grounded,
+                             "refused": answer.refused})
