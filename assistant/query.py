@@ -60,7 +60,8 @@ def _spell(m: re.Match[str], folded: str) -> str:
         return word
     if key == "bn" and _YOU.match(folded, m.end()):
         target = "bạn"
-    return target[0].upper() + target[1:] if word[0].isupper() else target
+    capital = word[0].isupper() and (len(word) == 1 or not word.isupper())  # "Đc" → "Được", "BN" → "bao nhiêu"
+    return target[0].upper() + target[1:] if capital else target
 
 
 def normalize_question(text: str) -> str:
