@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from legal_corpus.normalize import fold, normalize_line
+from legal_corpus.normalize import fold, has_diacritics, normalize_line
 
 # Chat shorthand, keyed by the folded word (so "đc" and "dc" are one key) → the word it stands for.
 SHORTHAND: dict[str, str] = {
@@ -65,9 +65,18 @@ def _spell(m: re.Match[str], folded: str) -> str:
 
 
 def normalize_question(text: str) -> str:
-    """NFC, tidy single-line spacing, chat shorthand spelled out, domain acronyms upper-cased."""
+    """NFC, tidy single-line spacing, chat shorthand spelled out, domain acronyms upper-cased.
+
+    A question typed without accents stays without accents ("ko" → "khong"): search picks its
+    accent-insensitive view from the whole question, and one accented word would switch it.
+    """
     line = normalize_line(text or "")
     folded = fold(line)
     if len(folded) != len(line):  # alignment is needed for the context checks
         folded = line.lower()
-    return _WORD.sub(lambda m: _spell(m, folded), line)
+    out = _WORD.sub(lambda m: _spell(m, folded), line)
+    return out if has_diacritics(line) else _fold_keep_case(out)
+
+
+def _fold_keep_case(text: str) -> str:
+    return "".join(fold(c).upper() if c.isupper() else fold(c) for c in text)

@@ -128,14 +128,15 @@ def read_alqac2022(path: Path, with_choices: bool = True) -> list[Question]:
 
 
 def read_generic(path: Path, with_choices: bool = True) -> list[Question]:
-    """The documented ``{"id", "question", "gold"}`` format (choices appended when present)."""
+    """The documented ``{"id", "question", "gold"}`` format (``gold_codes`` accepted for procedure sets;
+    choices appended when present)."""
     out = []
     for r in _load_jsonl(path):
         choices = r.get("choices") or None
         text = str(_field(path, r, "question"))
         out.append(Question(id=str(_field(path, r, "id")),
                             text=query_with_choices(text, choices) if with_choices else text,
-                            gold=tuple(str(g).strip() for g in _field(path, r, "gold")),
+                            gold=tuple(str(g).strip() for g in _field(path, r, "gold", "gold_codes")),
                             qtype=r.get("qtype"), choices=dict(choices) if choices else None,
                             answer=r.get("answer")))
     return out

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from legal_corpus.models import Chunk, Status
+from legal_corpus.models import Chunk, Level, Status
 
 from .lexical import lexical_tokens
 
@@ -60,8 +60,10 @@ def _idf_cover(query: set[str], field: set[str], idf) -> float:
 def features(query: str, view: str, chunk: Chunk, cand: Candidate, idf=lambda t: 1.0) -> list[float]:
     q = set(lexical_tokens(query, view))
     q_pairs = {t for t in q if "_" in t}
-    heading = set(lexical_tokens(chunk.heading, view))
-    context = set(lexical_tokens(chunk.context, view))
+    # A procedure or guide section is known by the procedure's name, like its BM25 title.
+    section = chunk.level == Level.SECTION.value
+    heading = set(lexical_tokens(f"{chunk.context} {chunk.heading}" if section else chunk.heading, view))
+    context = set() if section else set(lexical_tokens(chunk.context, view))
     title = set(lexical_tokens(chunk.doc_title, view))
     row = [
         cand.bm25, 1.0 / (1 + cand.rank),
