@@ -14,6 +14,8 @@ def test_unaccented_query_matches_the_folded_view_of_accented_text():
     assert text == lexical_tokens("thu tuc lam can cuoc", "folded")
     assert query_view("thu tuc lam can cuoc") == "folded"
     assert query_view("thủ tục") == "accent"
+    assert query_view("lam ho chieu mat bao lau, có được không") == "folded"  # mostly typed bare
+    assert query_view("Làm hộ chiếu cho con ở đâu?") == "accent"
 
 
 def test_one_letter_syllables_are_kept():
