@@ -23,8 +23,8 @@ def ask_cmd(
     out: Annotated[Path | None, typer.Option(help="batch mode: where to write {id, answer} lines")] = None,
 ) -> None:
     """Answer a question from the index, citing the units it relies on."""
-    from legal_corpus.loaders.jsonfile import iter_json_records
     from legal_corpus.report import LoadReport
+    from retrieval.batch import iter_questions
     from retrieval.index import open_index
 
     from .pipeline import Assistant
@@ -37,18 +37,16 @@ def ask_cmd(
         raise ValueError("the question is empty")
     if queries is not None and (out is None or not queries.is_file()):
         raise ValueError("--queries needs an existing file and --out OUT.jsonl")
-    assistant = Assistant(open_index(index or get_settings().index_dir))
+    settings = get_settings()
+    assistant = Assistant(open_index(index or settings.index_dir, threads=settings.threads))
     assistant.index.warm()
     if queries is not None:
         report = LoadReport("queries")
         done = 0
         with out.open("w", encoding="utf-8") as f:
-            for line, rec in iter_json_records(queries, report):
-                if not isinstance(rec.get("question"), str) or not rec["question"].strip():
-                    report.error(queries, line, "needs a non-empty 'question'")
-                    continue
-                answer = assistant.ask(rec["question"], persona)  # type: ignore[arg-type]
-                f.write(json.dumps({"id": rec.get("id"), "answer": answer.to_dict()}, ensure_ascii=False) + "\n")
+            for qid, text in iter_questions(queries, report):
+                answer = assistant.ask(text, persona)  # type: ignore[arg-type]
+                f.write(json.dumps({"id": qid, "answer": answer.to_dict()}, ensure_ascii=False) + "\n")
                 done += 1
         console.print(f"{done:,} answers → {out}; skipped {len(report.issues):,}")
         return

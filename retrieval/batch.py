@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from legal_corpus.loaders.jsonfile import iter_json_records
 from legal_corpus.report import CorpusError, LoadReport
@@ -31,6 +33,16 @@ def hit_record(hit: Hit) -> dict:
             "citation": hit.citation}
 
 
+def iter_questions(path: Path, report: LoadReport) -> Iterator[tuple[Any, str]]:
+    """(id, question) of every well-formed ``{"id", "question"}`` line; the others go to the report."""
+    for line, rec in iter_json_records(path, report):
+        qid, question = rec.get("id"), rec.get("question")
+        if qid is None or not isinstance(question, str) or not question.strip():
+            report.error(path, line, "needs an 'id' and a non-empty 'question'")
+            continue
+        yield qid, question
+
+
 def search_queries(index: LegalIndex, queries_path: Path, out_path: Path, k: int = 20,
                    filters: Filters | None = None) -> BatchStats:
     """Search every ``{"id", "question"}`` line; bad lines are reported and skipped."""
@@ -38,19 +50,14 @@ def search_queries(index: LegalIndex, queries_path: Path, out_path: Path, k: int
     stats = BatchStats()
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with out_path.open("w", encoding="utf-8") as out:
-        for line, rec in iter_json_records(queries_path, report):
-            qid, question = rec.get("id"), rec.get("question")
-            if qid is None or not isinstance(question, str) or not question.strip():
-                stats.skipped += 1
-                stats.errors.append(f"{queries_path}:{line}: needs an 'id' and a non-empty 'question'")
-                continue
+        for qid, question in iter_questions(queries_path, report):
             start = time.perf_counter()
             hits = index.search(question, k=k, filters=filters)
             stats.latencies_ms.append((time.perf_counter() - start) * 1000)
             stats.queries += 1
             out.write(json.dumps({"id": qid, "hits": [hit_record(h) for h in hits]}, ensure_ascii=False) + "\n")
-    stats.skipped += report.records_failed
-    stats.errors.extend(str(i) for i in report.issues)
+    stats.skipped = report.records_failed
+    stats.errors = [str(i) for i in report.issues]
     return stats
 
 
