@@ -110,7 +110,7 @@ def search_cmd(
         raise ValueError("--queries needs --out OUT.jsonl")
     if queries is not None and not queries.is_file():
         raise ValueError(f"{queries}: no such file")
-    idx = open_index(index or settings.index_dir)
+    idx = open_index(index or settings.index_dir, threads=settings.threads)
     if queries is not None:
         stats = search_queries(idx, queries, out, k, filters or None)
         lat = sorted(stats.latencies_ms) or [0.0]
