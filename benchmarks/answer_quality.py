@@ -17,6 +17,7 @@ import unicodedata
 from pathlib import Path
 
 from assistant.pipeline import Assistant
+from eval.metrics import percentile
 from retrieval.index import open_index
 
 DATA = Path(__file__).resolve().parents[1] / "eval" / "data"
@@ -26,11 +27,6 @@ def _norm(text: str) -> str:
     text = unicodedata.normalize("NFC", text).casefold()
     text = re.sub(r"(?<=\d)[.,](?=\d{3}\b)", "", text)
     return " ".join(text.split())
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def main() -> None:
@@ -62,8 +58,8 @@ def main() -> None:
     print(f"all required facts in the answer  {facts / n:6.1%}  ({facts}/{n}; target ≥ 85%)")
     print(f"out-of-scope refused              {refused_out / m:6.1%}  ({refused_out}/{m}; target ≥ 95%)")
     print(f"in-scope refused                  {refused_in / n:6.1%}  ({refused_in}/{n}; target ≤ 5%)")
-    print(f"compose after retrieval           p50 {_pct(compose_ms, .5):.1f} ms  p95 {_pct(compose_ms, .95):.1f} ms")
-    print(f"end-to-end ask                    p50 {_pct(total_ms, .5):.1f} ms  p95 {_pct(total_ms, .95):.1f} ms")
+    print(f"compose after retrieval           p50 {percentile(compose_ms, 50):.1f} ms  p95 {percentile(compose_ms, 95):.1f} ms")
+    print(f"end-to-end ask                    p50 {percentile(total_ms, 50):.1f} ms  p95 {percentile(total_ms, 95):.1f} ms")
     print("missed:", " ".join(misses[:20]))
 
 

