@@ -64,6 +64,23 @@ class Answer:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One earlier exchange of a session, as much as follow-up rewriting needs (kept by the API's store)."""
+
+    question: str  # what the user typed
+    standalone: str = ""  # the question as it was answered (its standalone rewrite)
+    topic: str = ""  # what the answer was about: the procedure name, else the first citation label
+
+    @classmethod
+    def from_answer(cls, answer: dict[str, Any] | Answer) -> Turn:
+        """From an Answer or its ``to_dict()`` form (as stored with a session's messages)."""
+        a = answer.to_dict() if isinstance(answer, Answer) else answer
+        card, cites = a.get("card") or {}, a.get("citations") or []
+        topic = card.get("name") or (cites[0].get("label", "") if cites else "")
+        return cls(a.get("question", ""), a.get("standalone_question") or a.get("question", ""), topic)
+
+
 EventType = Literal["token", "citation", "card", "done", "error"]
 
 
