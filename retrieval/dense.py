@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 HNSW_FROM_ROWS = 100_000  # "auto" switches from exact Flat to HNSW at this size
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 32, 80, 128
 EXACT_MAX_ALLOWED = 20_000  # with a filter this selective, brute force on the allowed rows beats the graph
+FLUSH_SECONDS = 60.0  # a killed build loses at most about this much embedding work
 _threads: int | None = None
 
 
@@ -255,10 +257,11 @@ class EmbeddingCache:
         return found, out
 
     def embed(self, texts: Sequence[str], embedder: Embedder, *, batch_size: int = 32, flush_every: int = 512,
-              progress: Callable[[int], None] | None = None) -> np.ndarray:
+              flush_seconds: float | None = None, progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Vectors for all ``texts`` in order, embedding only the ones not cached (each distinct text once).
 
-        Flushes a shard every ``flush_every`` new vectors and on any exception;
+        Flushes a shard every ``flush_every`` new vectors or ``flush_seconds`` (default
+        ``FLUSH_SECONDS``), and on any exception;
         ``progress(n_done)`` counts input texts resolved so far: once for the
         cached ones (if any), then after each batch; it ends at ``len(texts)``.
         """
@@ -274,6 +277,8 @@ class EmbeddingCache:
         items = list(todo.items())
         if progress is not None and done:
             progress(done)
+        flush_seconds = FLUSH_SECONDS if flush_seconds is None else flush_seconds
+        last_flush = time.monotonic()
         try:
             for start in range(0, len(items), batch_size):
                 batch = items[start:start + batch_size]
@@ -283,8 +288,9 @@ class EmbeddingCache:
                 for (key, (_, count)), vec in zip(batch, vecs, strict=True):
                     self._vectors[key] = self._pending[key] = vec
                     done += count
-                if len(self._pending) >= flush_every:
+                if len(self._pending) >= flush_every or time.monotonic() - last_flush >= flush_seconds:
                     self.flush()
+                    last_flush = time.monotonic()
                 if progress is not None:
                     progress(done)
         finally:

@@ -18,12 +18,14 @@ previous index loadable.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import json
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +79,9 @@ def read_procedures(path: Path) -> dict[str, dict[str, Any]]:
 
 def read_manifest(directory: Path) -> dict[str, Any]:
     path = directory / MANIFEST
+    if not directory.exists() and directory.parent.is_dir():  # a writer killed between its two renames
+        with writer_lock(directory):
+            recover(directory)
     if not directory.is_dir():
         raise IndexLoadError(f"{directory}: no index here (build one with `python -m assistant index`)")
     if not path.is_file():
@@ -92,10 +97,36 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     return manifest
 
 
+@contextmanager
+def writer_lock(directory: Path) -> Iterator[None]:
+    """One writer per index directory: an advisory lock on a sibling file, released even on SIGKILL."""
+    directory = directory.resolve()
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with open(directory.parent / f".{directory.name}.lock", "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _remove_leftovers(directory: Path) -> None:
+    """Temporary and replaced directories a killed writer left behind (call holding the writer lock)."""
+    recover(directory)
+    for pattern in (f".{directory.name}.tmp-*", f".{directory.name}.old-*"):
+        for leftover in directory.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
 def write_atomically(directory: Path, fill: Callable[[Path], None]) -> None:
     """Fill a temporary sibling directory, then swap it in for ``directory``."""
     directory = directory.resolve()
-    directory.parent.mkdir(parents=True, exist_ok=True)
+    with writer_lock(directory):
+        _remove_leftovers(directory)
+        _swap_in(directory, fill)
+
+
+def _swap_in(directory: Path, fill: Callable[[Path], None]) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.tmp-", dir=directory.parent))
     try:
         fill(tmp)
