@@ -39,6 +39,35 @@ _BULLETS = re.compile(r"^[ \t]*[•●▪■◦○∙·\uf0b7\uf0a7\uf0d8\u2022\
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200e\u200f]")
 
 
+# UTF-8 bytes shown as Windows-1252/Latin-1: "Thủ tục" → "Thá»§ tá»¥c", "đ" → "Ä‘".
+_MOJIBAKE = re.compile("[ÃÄÆÂá][\u0080-\u00bf\u0152-\u2122]")
+
+
+def _cp1252_byte(ch: str) -> int:
+    """The byte a browser showed as ``ch`` when decoding Windows-1252 (undefined bytes pass as C1 controls)."""
+    code = ord(ch)
+    if code <= 0xFF:
+        return code
+    try:
+        return ch.encode("cp1252")[0]
+    except UnicodeEncodeError:
+        return -1
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 read as Windows-1252 (copied from a mis-decoded page); other text is returned as is."""
+    if len(_MOJIBAKE.findall(text)) < 2:
+        return text
+    raw = [_cp1252_byte(ch) for ch in text]
+    if min(raw) < 0:
+        return text
+    try:
+        repaired = bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return text
+    return repaired if has_diacritics(repaired) else text
+
+
 def normalize_tones(text: str) -> str:
     """Move tone marks of open oa/oe/uy syllables to the new-style position (NFC input)."""
     return _OLD_STYLE.sub(lambda m: _NEW_STYLE.get(m.group(0), m.group(0)), text)
@@ -52,7 +81,7 @@ def normalize_text(text: str) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", repair_mojibake(text))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
     text = normalize_tones(text)

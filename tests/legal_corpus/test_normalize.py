@@ -2,7 +2,14 @@ import unicodedata
 
 import pytest
 
-from legal_corpus.normalize import fold, has_diacritics, normalize_line, normalize_text, normalize_tones
+from legal_corpus.normalize import (
+    fold,
+    has_diacritics,
+    normalize_line,
+    normalize_text,
+    normalize_tones,
+    repair_mojibake,
+)
 
 
 @pytest.mark.parametrize(
@@ -62,3 +69,20 @@ def test_fold_strips_every_mark(text, folded):
 def test_has_diacritics():
     assert has_diacritics("làm CCCD")
     assert not has_diacritics("lam cccd can giay to gi")
+
+
+def _shown_as_windows_1252(text: str) -> str:
+    """What a browser shows for UTF-8 bytes decoded as Windows-1252 (undefined bytes as C1 controls)."""
+    return "".join(chr(b) if b in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([b]).decode("cp1252")
+                   for b in text.encode("utf-8"))
+
+
+@pytest.mark.parametrize("clean", ["Thủ tục đăng ký khai sinh", "Ông Đức ở Hà Nội", "Điều 16 Luật Hộ tịch",
+                                   "Lệ phí hộ chiếu là bao nhiêu? Ưu tiên"])
+def test_utf8_read_as_windows_1252_is_repaired(clean):
+    assert normalize_text(_shown_as_windows_1252(clean)) == clean
+
+
+@pytest.mark.parametrize("text", ["Ã là chữ cái", "café – Résumé", "Khoá “học” á–à", "Ông Đức"])
+def test_text_that_is_not_mojibake_is_left_alone(text):
+    assert repair_mojibake(text) == text
