@@ -19,7 +19,7 @@ from rich.table import Table
 from legal_corpus.report import CorpusError, LoadReport
 from legal_corpus.sources import SOURCES, load_source
 from legal_corpus.stats import CorpusStats, corpus_stats
-from retrieval.store import IndexLoadError
+from retrieval.store import IndexLoadError, read_manifest
 
 from .cli_ask import ask_cmd
 from .cli_retrieval import index_cmd, search_cmd
@@ -95,17 +95,44 @@ def _print_stats(s: CorpusStats) -> None:
             console.print(f"  {line}", markup=False, highlight=False)
 
 
-def _later(issue: int, what: str) -> None:
-    raise UserError(f"'{what}' is not available yet: it arrives with issue #{issue}")
-
-
 app.command("ask")(ask_cmd)
 
 
 @app.command()
-def serve() -> None:
-    """Serve the chat page and API (arrives with the API issue)."""
-    _later(6, "serve")
+def serve(
+    index: Annotated[Path | None, typer.Option("--index", "-i", help="index directory (default: LEGAL_INDEX_DIR)")] = None,
+    host: Annotated[str | None, typer.Option(help="address to listen on (default: LEGAL_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (default: LEGAL_PORT)")] = None,
+) -> None:
+    """Serve the citizens' chat (/), the officials' search (/tra-cuu) and the API (docs at /docs)."""
+    import socket
+
+    import uvicorn
+
+    from retrieval.index import open_index
+
+    from .api.app import create_app
+    from .storage import StoreError
+
+    settings = get_settings()
+    if index is not None:
+        settings = settings.model_copy(update={"index_dir": index})
+    host, port = host or settings.host, port or settings.port
+    read_manifest(settings.index_dir)  # a missing or foreign index is reported before anything else
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:  # fail before a long load
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise UserError(f"cannot listen on {host}:{port} ({exc.strerror})") from exc
+    loaded = open_index(settings.index_dir, threads=settings.threads)  # a bad index stops here, in one line
+    loaded.warm()
+    try:
+        application = create_app(settings, index=loaded)
+    except StoreError as exc:
+        raise UserError(str(exc)) from exc
+    console.print(f"serving {settings.index_dir} ({len(loaded.chunks):,} chunks) on http://{host}:{port}",
+                  highlight=False)
+    uvicorn.run(application, host=host, port=port, log_level="info")
 
 
 @app.command("eval", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

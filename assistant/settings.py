@@ -36,6 +36,20 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
 
+    # The web API (assistant/api): storage, limits, browser security.
+    store_dsn: str = Field("", description='"" = SQLite at <var_dir>/app.sqlite3; sqlite:///PATH; '
+                                           "postgresql://… (issue 8)")
+    max_message_chars: int = Field(2000, ge=1, le=100_000)
+    max_upload_mb: float = Field(10.0, gt=0, le=1024)
+    rate_limit_per_minute: int = Field(120, ge=0, description="requests per client per minute; 0 = no limit")
+    rate_limit_burst: int = Field(30, ge=1, description="requests a client may send at once")
+    request_timeout_s: float = Field(30.0, gt=0)
+    cors_origins: list[str] = Field(default_factory=list, description='e.g. ["https://dichvucong.example.vn"]')
+    content_security_policy: str = Field(
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-ancestors 'none'")
+    docs_enabled: bool = Field(True, description="serve /docs and /openapi.json")
+
     @field_validator("embedder", "llm_backend")
     @classmethod
     def _not_blank(cls, value: str) -> str:

@@ -50,7 +50,7 @@ def test_stats_table_names_bad_records_with_file_and_line(tmp_path, capsys):
         (("corpus", "stats", "--source", "files"), "needs --path"),
         (("index",), "Missing option '--source'"),
         (("ask",), "give either a question or --queries"),
-        (("serve",), "arrives with issue #6"),
+        (("serve", "--index", "/no/such/index"), "no index here"),
     ],
 )
 def test_user_errors_are_one_line_and_exit_2(capsys, args, message):

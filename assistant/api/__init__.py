@@ -1,0 +1,1 @@
+"""The web API: FastAPI app, routes, errors, limits and metrics (see ``app.create_app``)."""

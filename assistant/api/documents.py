@@ -1,0 +1,109 @@
+"""Admin documents: upload (parsed, indexed, searchable at once), list, read, delete.
+
+All routes need the admin key. A deleted document leaves the index at once and its file is
+removed; its record stays (marked deleted) so the audit trail can still name it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, Response, UploadFile
+
+from assistant.storage.base import DocumentRecord, new_id, now_iso
+
+from . import ingest
+from .auth import AdminDep
+from .errors import ApiError
+from .schemas import DocumentCreated, DocumentList, DocumentOut, ErrorResponse
+from .services import ServicesDep
+from .uploads import check_content, display_name, extension, save_atomically, too_large
+
+router = APIRouter(tags=["admin"], responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}})
+READ_BLOCK = 1024 * 1024
+
+
+def _out(record: DocumentRecord) -> dict[str, Any]:
+    out = asdict(record)
+    out.pop("stored_name")  # where we keep it is nobody's business
+    return out
+
+
+def _read_limited(file: UploadFile, limit: int) -> bytes:
+    """The upload's bytes, refusing as soon as it passes the limit (a chunked body has no length up front)."""
+    data = bytearray()
+    while block := file.file.read(READ_BLOCK):
+        data += block
+        if len(data) > limit:
+            raise too_large(limit)
+    return bytes(data)
+
+
+def _not_found() -> ApiError:
+    return ApiError("document_not_found", "Không tìm thấy tài liệu.", "Document not found.", status=404)
+
+
+@router.post("/api/documents", response_model=DocumentCreated, status_code=201,
+             responses={413: {"model": ErrorResponse}, 415: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+def upload_document(services: ServicesDep, actor: AdminDep,
+                    file: Annotated[UploadFile, File(description=".txt .md .html .docx .pdf")]) -> dict[str, Any]:
+    """Parse the file into articles or sections and add it to the live index (searchable at once)."""
+    services.require_index()
+    name = display_name(file.filename)
+    ext = extension(name)
+    limit = int(services.settings.max_upload_mb * 1024 * 1024)
+    data = _read_limited(file, limit)
+    check_content(ext, data)
+    document_id = new_id()
+    folder = ingest.upload_dir(services)
+    path = save_atomically(folder, f"{document_id}{ext}", data)
+    with services.upload_lock:
+        try:
+            pdoc = ingest.parse_upload(path)
+            earlier = [d for d in services.store.list_documents() if d.doc_id == pdoc.doc.id]
+            chunks = ingest.add_document(services, pdoc)
+        except Exception:
+            path.unlink(missing_ok=True)
+            raise
+        record = services.store.add_document(DocumentRecord(
+            document_id, name, path.name, pdoc.doc.id, pdoc.doc.label, len(data), chunks, now_iso()))
+        for old in earlier:  # the same document again: the new text replaced the old in the index
+            services.store.mark_document_deleted(old.document_id)
+            (folder / old.stored_name).unlink(missing_ok=True)
+    services.store.audit("document.upload", actor=actor, target=document_id,
+                         detail={"filename": name, "doc_id": pdoc.doc.id, "chunks": chunks,
+                                 "replaced": [d.document_id for d in earlier]})
+    return {**_out(record), "replaced": [d.document_id for d in earlier]}
+
+
+@router.get("/api/documents", response_model=DocumentList)
+def list_documents(services: ServicesDep, actor: AdminDep,
+                   include_deleted: Annotated[bool, Query(description="also list deleted uploads")] = False
+                   ) -> dict[str, Any]:
+    """Uploaded documents, oldest first."""
+    return {"documents": [_out(d) for d in services.store.list_documents(include_deleted)]}
+
+
+@router.get("/api/documents/{document_id}", response_model=DocumentOut, responses={404: {"model": ErrorResponse}})
+def get_document(document_id: str, services: ServicesDep, actor: AdminDep) -> dict[str, Any]:
+    record = services.store.get_document(document_id)
+    if record is None:
+        raise _not_found()
+    return _out(record)
+
+
+@router.delete("/api/documents/{document_id}", status_code=204, response_class=Response,
+               responses={404: {"model": ErrorResponse}})
+def delete_document(document_id: str, services: ServicesDep, actor: AdminDep) -> Response:
+    """Remove the document from the index (never returned again) and delete its file."""
+    with services.upload_lock:
+        record = services.store.get_document(document_id)
+        if record is None or record.deleted_at is not None:
+            raise _not_found()
+        removed = ingest.remove_document(services, record.doc_id)
+        services.store.mark_document_deleted(document_id)
+        (ingest.upload_dir(services) / record.stored_name).unlink(missing_ok=True)
+    services.store.audit("document.delete", actor=actor, target=document_id,
+                         detail={"doc_id": record.doc_id, "chunks_removed": removed})
+    return Response(status_code=204)

@@ -1,0 +1,170 @@
+"""What the routes share: settings, the live index and its Assistant, the store, metrics.
+
+Searches and answers read the index from many threads at once; an upload or a delete
+changes it in place. A readers–writer lock lets reads run together and gives a writer the
+index alone, so a search never sees half an update and an upload never waits for a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from assistant.answer import Answer, Event, Persona, Turn
+from assistant.pipeline import Assistant
+from assistant.settings import Settings
+from assistant.storage import Store
+from retrieval.index import LegalIndex
+
+from .errors import ApiError
+from .metrics import Metrics
+
+T = TypeVar("T")
+STREAM_BATCH_S = 0.02
+TOKEN_CHARS = 48
+
+
+class ReadWriteLock:
+    """Many readers or one writer; a waiting writer stops new readers so it is not starved."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+        self._writers_waiting = 0
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writer and not self._writers_waiting)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        with self._cond:
+            self._writers_waiting += 1
+            self._cond.wait_for(lambda: not self._writer and not self._readers)
+            self._writers_waiting -= 1
+            self._writer = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    metrics: Metrics
+    index: LegalIndex | None = None
+    assistant: Assistant | None = None
+    load_error: str = ""  # why the index is not loaded, for /readyz
+    lock: ReadWriteLock = field(default_factory=ReadWriteLock)
+    upload_lock: threading.Lock = field(default_factory=threading.Lock)  # one upload or delete at a time
+    chat_model: Any = None
+    _derived: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    def use_index(self, index: LegalIndex) -> None:
+        """Serve this index (again): the Assistant reads the collection list when it is built."""
+        self.index = index
+        self.assistant = Assistant(index, chat_model=self.chat_model, llm_timeout_s=self.settings.llm_timeout_s)
+        self.metrics.set_gauge("legal_index_chunks", len(index.chunks))
+
+    @property
+    def ready(self) -> bool:
+        return self.index is not None and self.assistant is not None
+
+    def require_index(self) -> tuple[LegalIndex, Assistant]:
+        if self.index is None or self.assistant is None:
+            raise ApiError("index_not_ready")
+        return self.index, self.assistant
+
+    def derived(self, name: str, build: Callable[[LegalIndex], T]) -> T:
+        """A table computed from the index once, and again after an upload or delete changed it.
+        Call under the read lock."""
+        index, _ = self.require_index()
+        cached = self._derived.get(name)
+        if cached is not None and cached[0] is index.columns:  # columns are rebuilt on every change
+            return cached[1]
+        value = build(index)
+        self._derived[name] = (index.columns, value)
+        return value
+
+    def ask(self, question: str, persona: Persona, history: Sequence[Turn] = ()) -> Answer:
+        """Answer under the read lock (an upload may be changing the index), with the session's history."""
+        _, assistant = self.require_index()
+        with self.lock.read():
+            answer = assistant.ask(question, persona, history=history)
+        self.metrics.observe_stages(answer.timings_ms)
+        return answer
+
+
+async def stream_events(services: Services, question: str, persona: Persona,
+                        history: Sequence[Turn] = ()) -> AsyncIterator[Event]:
+    """The pipeline's events, computed in worker threads under the read lock, a batch per hop.
+
+    A hop to a worker thread costs more than an extractive token, so each hop takes the events
+    ready within ``STREAM_BATCH_S``. The lock is held only while events are computed, never while
+    a slow client reads them, so a stalled stream cannot hold up an upload.
+    """
+    _, assistant = services.require_index()
+    events = assistant.stream(question, persona, history=history)
+
+    def batch() -> list[Event]:
+        out: list[Event] = []
+        start = time.perf_counter()
+        with services.lock.read():
+            for event in events:  # leaving the loop early keeps the generator open for the next hop
+                out.append(event)
+                if time.perf_counter() - start > STREAM_BATCH_S:
+                    break
+        return out
+
+    try:
+        while got := await run_in_threadpool(batch):
+            for event in _coalesce(got):
+                if event.type == "done":
+                    services.metrics.observe_stages(event.data["answer"]["timings_ms"])
+                yield event
+    finally:
+        events.close()
+
+
+def _coalesce(events: list[Event]) -> Iterator[Event]:
+    """Tokens that are ready together, joined into pieces of about ``TOKEN_CHARS`` (fewer, larger sends)."""
+    text = ""
+    for event in events:
+        if event.type == "token":
+            text += event.data
+            if len(text) < TOKEN_CHARS:
+                continue
+        if text:
+            yield Event("token", text)
+            text = ""
+        if event.type != "token":
+            yield event
+    if text:
+        yield Event("token", text)
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
