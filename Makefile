@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export OMP_NUM_THREADS ?= 1
 
-.PHONY: setup serve test test-all index eval bench lint clean
+.PHONY: setup browser serve test test-all index eval bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,19 +17,21 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Until the API issue lands, "serve" builds the demo index if missing and answers two sample searches.
+# Debian chromium + chromedriver for the browser tests (skipped with a reason when this cannot install).
+browser:
+	bash scripts/install-browser.sh
+
+# The citizens' chat at http://127.0.0.1:8000/ and the officials' search at /tra-cuu, on the demo index.
 serve: $(STAMP) var/index/demo/manifest.json
-	$(BIN)/python -m assistant corpus stats --source demo
-	$(BIN)/python -m assistant search --index var/index/demo "lam cccd lan dau can giay to gi" -k 3
-	$(BIN)/python -m assistant search --index var/index/demo "lệ phí đăng ký kết hôn" -k 3
+	$(BIN)/python -m assistant serve --index var/index/demo
 
 var/index/demo/manifest.json: | $(STAMP)
 	$(BIN)/python -m assistant index --source demo --index var/index/demo
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
-test-all: $(STAMP)
+test-all: $(STAMP) browser
 	$(BIN)/python -m pytest -q -m ""
 
 DATA  ?= ../shared/data

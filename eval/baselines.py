@@ -45,3 +45,16 @@ TARGETS: dict[str, Target] = {
 
 def baselines_for(dataset: str) -> list[Baseline]:
     return [b for b in BASELINES if b.dataset == dataset]
+
+
+@dataclass(frozen=True)
+class AnswerTargets:
+    """Issue 5's targets on the procedure and out-of-scope dev sets (``procedures-dev``)."""
+
+    gold_found: float = 0.90  # gold procedure in the card or the top 3 hits
+    all_facts: float = 0.85  # answers containing every required fact
+    refusal_recall: float = 0.95  # out-of-scope questions refused
+    in_scope_refused: float = 0.05  # at most this share of in-scope questions refused
+
+
+ANSWER_TARGETS = AnswerTargets()

@@ -88,9 +88,32 @@ def test_generic_jsonl(tmp_path: Path) -> None:
     assert qs[1].text == "Chọn?\nA. x\nB. y" and qs[1].qtype == "mc"
 
 
+def test_generic_answer_sets(tmp_path: Path) -> None:
+    """Procedure questions with facts, questions to refuse, and an exam question without gold articles."""
+    path = write(tmp_path / "mine.jsonl", [
+        {"id": "p", "question": "Lệ phí?", "gold_codes": ["1.001193"], "facts": ["Miễn phí"], "aspect": "fee"},
+        {"id": "o", "question": "Làm giả con dấu?", "refuse": True, "category": "forgery"},
+        {"id": "t", "question": "Đúng hay sai?", "qtype": "Đúng/Sai", "answer": "Sai"},
+    ], jsonl=True)
+    _, (p, o, t) = load_dataset(str(path), tmp_path)
+    assert (p.gold, p.facts, p.category, p.refuse) == (("1.001193",), ("Miễn phí",), "fee", False)
+    assert (o.gold, o.refuse, o.category) == ((), True, "forgery")
+    assert (t.gold, t.answer, t.qtype) == ((), "Sai", "Đúng/Sai")
+
+
+def test_bundled_procedure_set_includes_the_out_of_scope_questions(tmp_path: Path) -> None:
+    spec, qs = load_dataset("procedures-dev", tmp_path)  # bundled: no data dir needed
+    inscope, refuse = [q for q in qs if not q.refuse], [q for q in qs if q.refuse]
+    assert spec.index_name == "procedures" and len(inscope) >= 80 and len(refuse) >= 50
+    assert all(q.gold and q.facts and not q.refuse for q in inscope)
+    assert all(q.refuse and not q.gold and q.category for q in refuse)
+    assert len({q.id for q in qs}) == len(qs)
+
+
 @pytest.mark.parametrize(("content", "message"), [
     ('{"id": "1", "question": "q", "gold": ["a"]}\nnot json\n', ":2: not a JSON line"),
-    ('{"id": "1", "question": "q"}\n', "has no 'gold'"),
+    ('{"id": "1", "question": "q"}\n', "has nothing to score"),
+    ('{"id": "1", "gold": ["a"]}\n', "has no 'question'"),
     ("", "no questions"),
 ])
 def test_generic_jsonl_errors(tmp_path: Path, content: str, message: str) -> None:
