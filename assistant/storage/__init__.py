@@ -1,8 +1,9 @@
 """Storage for the API: a small :class:`Store` protocol and one module per backend.
 
 ``open_store(settings)`` picks the backend from ``settings.store_dsn``: empty (SQLite under the
-var dir), ``sqlite:///PATH``, or a ``postgresql://`` DSN once that backend exists. A backend
-module only has to provide ``connect(dsn, settings) -> Store``.
+var dir), ``sqlite:///PATH``, or ``postgresql://`` (``postgres://``, optional ``?schema=NAME``) for
+several app instances sharing one database. A backend module only has to provide
+``connect(dsn, settings) -> Store``.
 """
 
 from __future__ import annotations
