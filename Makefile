@@ -49,10 +49,9 @@ $(IDX)/alqac2025/manifest.json: | $(STAMP)
 $(IDX)/alqac2022/manifest.json: | $(STAMP)
 	$(BIN)/python -m assistant index --source alqac --path $(DATA)/alqac/law_2022.json --index $(IDX)/alqac2022 --embedder none
 
+# The standard suite: retrieval and answers on every benchmark under $(DATA), report and plots in reports/standard.
 eval: $(STAMP) $(IDX)/phapdien/manifest.json $(IDX)/alqac2025/manifest.json $(IDX)/alqac2022/manifest.json
-	$(BIN)/python -m eval retrieval --dataset zalo-phapdien-dev --index $(IDX)/phapdien --data $(DATA) --out reports
-	$(BIN)/python -m eval retrieval --dataset alqac2025-train --index $(IDX)/alqac2025 --data $(DATA) --out reports
-	$(BIN)/python -m eval retrieval --dataset alqac2022 --index $(IDX)/alqac2022 --data $(DATA) --out reports
+	$(BIN)/python -m eval run --suite standard --data $(DATA) --out reports/standard
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/corpus_load.py

@@ -7,7 +7,8 @@ points to where to ask instead of guessing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from legal_corpus.models import Document
 from legal_corpus.normalize import fold
@@ -17,6 +18,7 @@ from retrieval.types import Hit
 
 from .answer import Answer, Citation, ProcedureCard
 from .cards import direct_answer
+from .personas import legal_text
 
 WEAK_SCORE = 0.2  # reranker probability under which the sources are taken not to cover the question
 WHERE_TO_ASK = ("Bạn có thể hỏi trực tiếp bộ phận một cửa của Ủy ban nhân dân cấp xã nơi cư trú, "
@@ -74,8 +76,10 @@ def weak(question: str, hits: Sequence[Hit], intent: str) -> Answer:
                   citations=[citation_for(h) for h in hits[:3]], notes=["weak retrieval"])
 
 
-def procedure_answer(question: str, card: ProcedureCard, hits: Sequence[Hit], aspect: str | None) -> Answer:
-    text = direct_answer(card, aspect)
+def procedure_answer(question: str, card: ProcedureCard, hits: Sequence[Hit], aspect: str | None,
+                     record: Mapping[str, Any] | None = None) -> Answer:
+    """The card and a direct answer; ``record`` (the stored procedure) lets it quote steps and conditions."""
+    text = direct_answer(card, aspect, question, record)
     if card.legal_basis:
         text += " Căn cứ pháp lý: " + "; ".join(card.legal_basis[:4]) + "."
     if card.sample:
@@ -88,10 +92,6 @@ def legal_answer(question: str, hits: Sequence[Hit], persona: str, intent: str) 
     top = hits[0]
     unit_id, quote = best_clause(question, top)
     cite = citation_for(top, quote=quote, unit_id=unit_id, block=1)
-    lead = f"Theo {cite.label}:" if persona == "official" else f"Quy định liên quan nằm ở {cite.label}:"
-    text = f"{lead}\n\u201c{quote}\u201d"
-    related = [h for h in hits[1:4] if fold(h.citation) != fold(top.citation)]
-    if related:
-        text += "\n\nXem thêm: " + "; ".join(h.citation for h in related) + "."
-    return Answer(question=question, text=text, intent=intent, persona=persona,  # type: ignore[arg-type]
-                  citations=[cite, *(citation_for(h) for h in related)])
+    related = [citation_for(h) for h in hits[1:4] if fold(h.citation) != fold(top.citation)]
+    return Answer(question=question, text=legal_text(cite, related, persona),  # type: ignore[arg-type]
+                  intent=intent, persona=persona, citations=[cite, *related])  # type: ignore[arg-type]

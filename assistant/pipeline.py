@@ -9,14 +9,16 @@ default and the fallback of every other composer.
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from datetime import date
 
 from retrieval.index import LegalIndex
 from retrieval.types import Filters, Hit
 
-from . import extractive, llm_composer
-from .answer import Answer, Event, Persona
+from . import choice, extractive, followup, llm_composer, personas, validity
+from .answer import Answer, Event, Persona, Turn
 from .cards import card_from_record
 from .llm.base import ChatModel
 from .query import normalize_question
@@ -36,12 +38,15 @@ class Assistant:
         self.procedure_collections = tuple(c for c in PROCEDURE_COLLECTIONS if c in present)
         self.legal_collections = tuple(sorted(present - set(self.procedure_collections)))
 
-    def _search(self, question: str, collections: tuple[str, ...]) -> list[Hit]:
+    def _search(self, question: str, collections: tuple[str, ...], in_force: bool = True) -> list[Hit]:
+        """Hits from these collections; units repealed by today are left out unless ``in_force`` is False."""
         if not collections:
             return []
-        return self.index.search(question, k=self.k, filters=Filters(collections=collections))
+        filters = Filters(collections=collections, in_force_on=date.today() if in_force else None)
+        return self.index.search(question, k=self.k, filters=filters)
 
-    def ask(self, question: str, persona: Persona = "citizen") -> Answer:
+    def ask(self, question: str, persona: Persona = "citizen", history: Sequence[Turn] = ()) -> Answer:
+        """Answer one question; ``history`` holds the session's earlier turns, most recent last."""
         timings: dict[str, float] = {}
         start = time.perf_counter()
 
@@ -54,12 +59,17 @@ class Assistant:
         text = normalize_question(question)
         r = route(text)
         lap("route")
+        if history and r.intent not in ("unsafe", "out_of_scope", "greeting"):
+            text, r = followup.resolve(text, r, history, self.chat_model,
+                                       min(self.llm_timeout_s, followup.REWRITE_TIMEOUT_S))
+            lap("rewrite")
         if r.intent in ("unsafe", "out_of_scope"):
             answer = extractive.refusal(question, r.reason, r.intent)
         elif r.intent == "greeting":
             answer = extractive.greeting(question)
         else:
             answer = self._answer(question, text, r.intent, r.aspect, persona, lap)
+            answer.standalone_question = text
         answer.persona = persona
         answer.timings_ms = {**timings, **answer.timings_ms}
         answer.timings_ms["total"] = round(sum(v for k, v in answer.timings_ms.items() if k != "total"), 2)
@@ -67,39 +77,52 @@ class Assistant:
 
     def _answer(self, question: str, text: str, intent: str, aspect: str | None, persona: Persona, lap) -> Answer:
         procedures = self._search(text, self.procedure_collections) if intent == "procedure" else []
-        legal = self._search(text, self.legal_collections)
+        legal = self._search(text, self.legal_collections, in_force=intent != "reference")  # named: flagged
+        if intent == "legal" and not any(h.score >= extractive.WEAK_SCORE for h in legal):
+            # The law is silent: a procedure the question names may answer it ("nhận con nuôi phải hơn
+            # bao nhiêu tuổi" is in the procedure's conditions).
+            procedures = [h for h in self._search(text, self.procedure_collections)
+                          if self.index.names_procedure(text, h)]
         lap("retrieve")
         hits = procedures + legal
         record = next((self.index.procedures.get(h.article_ref) for h in procedures
                        if h.article_ref in self.index.procedures and h.score >= extractive.WEAK_SCORE), None)
+        strong = [h for h in legal + procedures if h.matched == "reference" or h.score >= extractive.WEAK_SCORE]
         if record is not None:
-            answer = extractive.procedure_answer(question, card_from_record(record), procedures, aspect)
+            answer = extractive.procedure_answer(question, card_from_record(record), procedures, aspect, record)
+            if persona == "official" and (basis := [h for h in strong if h in legal]):
+                personas.add_basis(answer, extractive.legal_answer(text, basis, persona, intent))
         else:
-            strong = [h for h in legal + procedures if h.matched == "reference" or h.score >= extractive.WEAK_SCORE]
             answer = (extractive.legal_answer(question, strong + [h for h in hits if h not in strong], persona, intent)
                       if strong else extractive.weak(question, hits, intent))
+            answer = choice.with_decision(answer, question, strong)  # Đúng/Sai and A–D questions: decide first
+        personas.finish(answer, persona, aspect)
         lap("compose")
         if self.chat_model is not None and hits and "weak retrieval" not in answer.notes:
-            text, citations, problem = llm_composer.compose(self.chat_model, question, hits, persona,
+            text, citations, problem = llm_composer.compose(self.chat_model, text, hits, persona,
                                                             self.llm_timeout_s)
             if problem:
                 answer.notes.append(problem)
             else:
                 answer.text, answer.citations, answer.composer = text, citations, self.chat_model.name
             lap("llm")
+        validity.flag(answer, hits)
         answer.hits = [{"unit_id": h.unit_id, "article_ref": h.article_ref, "score": round(h.score, 4),
                         "citation": h.citation} for h in hits]
         answer.timings_ms = {}
         return answer
 
-    def stream(self, question: str, persona: Persona = "citizen") -> Iterator[Event]:
-        """The answer as events: text pieces, then citations and the card, then ``done``."""
-        answer = self.ask(question, persona)
-        for piece in answer.text.split(" "):
-            yield Event("token", piece + " ")
+    def stream(self, question: str, persona: Persona = "citizen",
+               history: Sequence[Turn] = ()) -> Iterator[Event]:
+        """The answer as events: text pieces (joined they are exactly ``answer.text``), then citations and
+        the card, then ``done`` with the whole answer (for the API to store)."""
+        answer = self.ask(question, persona, history)
+        for piece in re.split(r"(?<=\s)(?=\S)", answer.text):
+            if piece:
+                yield Event("token", piece)
         for c in answer.citations:
             yield Event("citation", c)
         if answer.card is not None:
             yield Event("card", answer.card)
         yield Event("done", {"timings_ms": answer.timings_ms, "grounded": answer.grounded,
-                             "refused": answer.refused})
+                             "refused": answer.refused, "answer": answer.to_dict()})

@@ -3,7 +3,8 @@
 Citizens write "làm CCCD", "bằng lái", "sổ đỏ"; the law says "căn cước",
 "giấy phép lái xe", "giấy chứng nhận quyền sử dụng đất". The legal term is
 added to the query (never replaces it), matched on the folded text so
-"lam cccd" and "làm CCCD" expand alike.
+"lam cccd" and "làm CCCD" expand alike. Abbreviations go both ways: the
+portal's procedure names write "BHYT" where a citizen spells it out.
 """
 
 from __future__ import annotations
@@ -40,8 +41,23 @@ TERMS: tuple[tuple[str, str], ...] = (
     ("nghỉ đẻ", "thai sản"),
     ("lương hưu", "lương hưu hưu trí"),
     ("xe máy", "xe mô tô xe gắn máy"),
-    ("giấy khai sinh", "đăng ký khai sinh"),
+    ("làm giấy khai sinh", "đăng ký khai sinh"),  # the procedure; a copy of the paper is another one
+    ("ghi sai", "cải chính"),
     ("làm hộ chiếu", "cấp hộ chiếu"),
+    ("passport", "hộ chiếu"),
+    ("làm lại", "cấp lại"),
+    ("cà vẹt", "chứng nhận đăng ký xe"),
+    ("cavet", "chứng nhận đăng ký xe"),
+    ("giấy đăng ký xe", "chứng nhận đăng ký xe"),
+    ("sang tên xe", "thay đổi chủ xe"),
+    ("sang tên đổi chủ", "thay đổi chủ xe"),
+    ("độc thân", "tình trạng hôn nhân"),
+    ("1 lần", "một lần"),
+    # Portal names abbreviate what citizens spell out ("Đăng ký đóng, cấp thẻ BHYT …").
+    ("bảo hiểm y tế", "bhyt"),
+    ("bảo hiểm xã hội", "bhxh"),
+    ("tai nạn lao động", "tnlđ"),
+    ("bệnh nghề nghiệp", "bnn"),
     ("định danh điện tử", "tài khoản định danh điện tử vneid"),
     ("lý lịch tư pháp", "phiếu lý lịch tư pháp"),
 )

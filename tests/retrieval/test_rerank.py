@@ -78,3 +78,64 @@ def test_candidates_the_reranker_rejects_are_not_shown(law_chunks):
     index.reranker = Reranker(np.zeros(n), -20.0, np.zeros(n), np.ones(n))  # every candidate ~0
     hits = index.search("Điều 17 Luật Hộ tịch", k=5)
     assert [h.matched for h in hits] == ["reference"]
+
+
+def _procedure_sections(*names):
+    from legal_corpus.models import Chunk, Level
+
+    return [Chunk(id=f"p{i}#ho-so", unit_id=f"p{i}#ho-so", article_ref=f"P{i}", collection="procedures",
+                  doc_id=f"p{i}", heading="Thành phần hồ sơ", text="Tờ khai theo mẫu.", citation=name,
+                  context=name, level=Level.SECTION.value) for i, name in enumerate(names)]
+
+
+def _refs(ranked, chunks):
+    return [chunks[c.row].article_ref for c, _ in ranked]
+
+
+def _ranked(chunks, order):
+    return [(Candidate(i, rank, 1.0, None, 1), 0.9 - 0.1 * rank) for rank, i in enumerate(order)]
+
+
+def _idf(token):
+    """As in the portal corpus: "đăng ký" and "thủ tục" are in most procedure names."""
+    return 0.1 if token in {"dang", "ky", "dang_ky", "thu", "tuc", "thu_tuc"} else 1.0
+
+
+def test_plain_procedure_goes_above_a_variant_whose_qualifier_the_question_lacks():
+    from retrieval.rerank import prefer_plain_variants
+
+    chunks = _procedure_sections("Thủ tục đăng ký khai sinh có yếu tố nước ngoài", "Thủ tục đăng ký kết hôn",
+                                 "Đăng ký khai sinh")
+    ranked = prefer_plain_variants("lam giay khai sinh cho con can giay to gi", _ranked(chunks, [0, 1, 2]),
+                                   chunks, _idf)
+    assert _refs(ranked, chunks) == ["P2", "P0", "P1"]
+    assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)  # scores keep their order
+
+
+def test_variant_keeps_its_place_when_the_question_names_the_qualifier():
+    from retrieval.rerank import prefer_plain_variants
+
+    chunks = _procedure_sections("Đăng ký kết hôn có yếu tố nước ngoài", "Đăng ký kết hôn")
+    for question in ("đăng ký kết hôn với người nước ngoài cần gì", "dang ky ket hon co yeu to nuoc ngoai"):
+        ranked = prefer_plain_variants(question, _ranked(chunks, [0, 1]), chunks, _idf)
+        assert _refs(ranked, chunks) == ["P0", "P1"], question
+
+
+def test_a_contained_procedure_the_question_does_not_name_stays_put():
+    from retrieval.rerank import prefer_plain_variants
+
+    # "đăng ký khai sinh" is inside the bundled procedure's name, but the question is about khai tử.
+    chunks = _procedure_sections("Liên thông đăng ký khai sinh, đăng ký khai tử, đăng ký thường trú",
+                                 "Đăng ký khai tử", "Đăng ký khai sinh")
+    ranked = prefer_plain_variants("bố em vừa mất, đăng ký khai tử cần gì", _ranked(chunks, [0, 1, 2]),
+                                   chunks, _idf)
+    assert _refs(ranked, chunks) == ["P1", "P0", "P2"]
+
+
+def test_a_question_names_a_procedure_only_with_a_share_of_its_name(law_chunks):
+    from retrieval.rerank import question_names
+
+    chunk = _procedure_sections("Đăng ký việc nuôi con nuôi trong nước")[0]
+    assert question_names("nhan con nuoi thi nguoi nhan phai hon con nuoi bao nhieu tuoi", chunk, _idf)
+    assert not question_names("tội trộm cắp tài sản bị phạt tù bao nhiêu năm", chunk, _idf)
+    assert not question_names("nuôi con nuôi", law_chunks[0], _idf)  # an article of law has no procedure name
