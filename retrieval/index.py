@@ -22,6 +22,7 @@ import numpy as np
 from legal_corpus.models import Chunk
 from legal_corpus.normalize import normalize_text
 
+from .cache import RESULT_CACHE_SIZE, ResultCache
 from .columns import Columns
 from .expansion import expand, expansions
 from .fusion import best_per_article, top_rows, weighted
@@ -101,9 +102,11 @@ class LegalIndex:
         self._stash: dict[str, dict[str, np.ndarray]] = {}  # tokens of just-deleted chunks
         self.procedures: dict[str, dict[str, Any]] = {}  # code → structured procedure (for cards)
         self._idf: dict[str, Any] = {}
+        self._results = ResultCache(RESULT_CACHE_SIZE)
         self._refresh()
 
     def _refresh(self) -> None:
+        self._results.clear()  # added or deleted chunks change every ranking
         self.columns = Columns(self.chunks)
         self.article_of = [c.article_ref or c.unit_id for c in self.chunks]
         self._idf = {}
@@ -205,10 +208,22 @@ class LegalIndex:
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, *,
                weights: dict[str, float] | None = None, use_references: bool = True) -> list[Hit]:
-        """Ranked hits, one per article: named references first, then hybrid retrieval."""
+        """Ranked hits, one per article: named references first, then hybrid retrieval.
+
+        Citizens ask the same questions again and again, so results are kept in a small LRU
+        cache that every change of the index clears.
+        """
         query = normalize_text(query)
         if not query or not self.chunks:
             return []
+        key = (query, k, filters, tuple(sorted((weights or {}).items())), use_references)
+        cached = self._results.get(key)
+        if cached is None:
+            cached = self._results.put(key, self._search(query, k, filters, weights, use_references))
+        return list(cached)
+
+    def _search(self, query: str, k: int, filters: Filters | None, weights: dict[str, float] | None,
+                use_references: bool) -> list[Hit]:
         mask = self.columns.mask(filters) if filters else None
         hits: list[Hit] = []
         seen: set[str] = set()

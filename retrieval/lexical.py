@@ -26,9 +26,13 @@ _SYLLABLE = re.compile(r"\w+", re.UNICODE)
 HEADING_WEIGHT = 3  # the article heading counts this many times (measured best of 2–4)
 
 
-def lexical_tokens(text: str, view: str) -> list[str]:
-    """Syllables and adjacent pairs; one-letter syllables ("y tế", "ở") are kept."""
-    text = normalize_text(text)
+def lexical_tokens(text: str, view: str, *, normalized: bool = False) -> list[str]:
+    """Syllables and adjacent pairs; one-letter syllables ("y tế", "ở") are kept.
+
+    ``normalized``: the text is a stored chunk field, already through ``normalize_text``.
+    """
+    if not normalized:
+        text = normalize_text(text)
     text = text.lower() if view == "accent" else fold(text)
     syllables = _SYLLABLE.findall(text)
     return syllables + [f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False)]

@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -60,14 +61,26 @@ def _idf_cover(query: set[str], field: set[str], idf) -> float:
     return sum(idf(t) for t in query & field) / total if total else 0.0
 
 
+@lru_cache(maxsize=32768)
+def _short_field(text: str, view: str) -> frozenset[str]:
+    """Token set of a heading, context or title: few distinct values, shared by many chunks."""
+    return frozenset(lexical_tokens(text, view, normalized=True))
+
+
+@lru_cache(maxsize=2048)
+def _text_field(text: str, view: str) -> frozenset[str]:
+    """Token set of a chunk's text; the same candidates recur across queries (about 40 KB each)."""
+    return frozenset(lexical_tokens(text, view, normalized=True))
+
+
 def features(query: str, view: str, chunk: Chunk, cand: Candidate, idf=lambda t: 1.0) -> list[float]:
     q = set(lexical_tokens(query, view))
     q_pairs = {t for t in q if "_" in t}
     # A procedure or guide section is known by the procedure's name, like its BM25 title.
     section = chunk.level == Level.SECTION.value
-    heading = set(lexical_tokens(f"{chunk.context} {chunk.heading}" if section else chunk.heading, view))
-    context = set() if section else set(lexical_tokens(chunk.context, view))
-    title = set(lexical_tokens(chunk.doc_title, view))
+    heading = _short_field(f"{chunk.context} {chunk.heading}" if section else chunk.heading, view)
+    context = frozenset() if section else _short_field(chunk.context, view)
+    title = _short_field(chunk.doc_title, view)
     row = [
         cand.bm25, 1.0 / (1 + cand.rank),
         math.log1p(cand.rank), _cover(q, heading), _cover(q_pairs, heading), _cover(q, context),
@@ -79,7 +92,7 @@ def features(query: str, view: str, chunk: Chunk, cand: Candidate, idf=lambda t:
     # on the Zalo dev set; other questions rarely are.
     asks, gives = bool(_ASKS_DEFINITION.search(query)), bool(_DEFINITIONS.search(chunk.heading))
     row += [float(asks and gives), float(gives and not asks)]
-    text = set(lexical_tokens(chunk.text, view))
+    text = _text_field(chunk.text, view)
     row += [_idf_cover(q, heading, idf), _idf_cover(q, context, idf), _idf_cover(q, title, idf),
             _idf_cover(q, text, idf)]
     row.extend(float(chunk.doc_type == t) for t in DOC_TYPES)

@@ -1,0 +1,36 @@
+"""The search-result cache: LRU order, unhashable keys, and never a stale result after a change."""
+
+from retrieval.cache import ResultCache
+from retrieval.index import LegalIndex
+from retrieval.types import Filters
+
+
+def test_lru_keeps_the_most_recently_used():
+    cache = ResultCache(2)
+    cache.put("a", [1])
+    cache.put("b", [2])
+    assert cache.get("a") == (1,)  # "a" is now the most recent
+    cache.put("c", [3])
+    assert cache.get("b") is None and cache.get("a") == (1,) and cache.get("c") == (3,)
+    assert (cache.hits, cache.misses) == (3, 1)
+
+
+def test_unhashable_keys_and_size_zero_are_never_cached():
+    cache = ResultCache(4)
+    assert cache.put(["list"], [1]) == (1,) and cache.get(["list"]) is None and len(cache) == 0
+    off = ResultCache(0)
+    off.put("a", [1])
+    assert off.get("a") is None
+
+
+def test_repeated_search_is_served_from_the_cache_and_cleared_by_a_delete(law_chunks):
+    index = LegalIndex.build(law_chunks, workers=1)
+    query, filters = "thủ tục đăng ký khai sinh", Filters(collections=("laws",))
+    first = index.search(query, k=5, filters=filters, use_references=False)
+    assert index._results.misses == 1
+    again = index.search(query, k=5, filters=filters, use_references=False)
+    assert again == first and again is not first and index._results.hits == 1
+    assert index.search(query, k=3, filters=filters, use_references=False) == first[:3]  # k is in the key
+    doc = first[0].chunk.doc_id
+    index.delete_documents({doc})
+    assert all(h.chunk.doc_id != doc for h in index.search(query, k=5, filters=filters, use_references=False))
