@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from html import escape
 
 from legal_corpus.normalize import fold
@@ -13,16 +14,28 @@ from .errors import ApiError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 _WORD = re.compile(r"\w+")
+_RECORD_ID = re.compile(r"[0-9a-f]{32}")
 SNIPPET_CHARS = 320
 # Syllables too common to be worth marking in a snippet (folded).
 _STOP = frozenset(fold(w) for w in "là gì của và có được cho các những thì ở để không nào bao nhiêu như thế "
                                    "với về một này khi ai đâu sao nào tôi em bạn".split())
 
 
+def strip_control(text: str) -> str:
+    """NFC, invisible and control characters removed (PostgreSQL refuses NUL), trimmed; tabs and line
+    breaks stay."""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+
+
+def is_record_id(value: str) -> bool:
+    """An id the store could have made (32 hex digits): anything else is unknown without asking the store."""
+    return _RECORD_ID.fullmatch(value) is not None
+
+
 def clean_text(text: str, limit: int, code: str, vi_name: str, en_name: str) -> str:
-    """NFC, invisible and control characters removed, trimmed; empty or longer than ``limit`` is a 422
-    (codes ``empty_<code>`` and ``<code>_too_long``)."""
-    text = _CONTROL.sub("", unicodedata.normalize("NFC", text)).strip()
+    """:func:`strip_control`; empty or longer than ``limit`` is a 422 (codes ``empty_<code>`` and
+    ``<code>_too_long``)."""
+    text = strip_control(text)
     if not text:
         raise ApiError(f"empty_{code}", f"{vi_name} đang trống.", f"The {en_name} is empty.", status=422)
     if len(text) > limit:
@@ -37,17 +50,28 @@ def query_terms(query: str) -> frozenset[str]:
                      if len(w) > 1 and w not in _STOP)
 
 
+def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    """Spans of query words in ``text``; one fold of the whole text when it keeps every offset."""
+    folded = fold(text)
+    if len(folded) == len(text):
+        return [m.span() for m in _WORD.finditer(folded) if m.group() in terms]
+    return [m.span() for m in _WORD.finditer(text) if fold(m.group()) in terms]
+
+
 def snippet_html(text: str, terms: frozenset[str], width: int = SNIPPET_CHARS) -> str:
     """The window of ``text`` with the most query words, HTML-escaped, each match in ``<mark>``."""
     text = " ".join(text.split())
-    matches = [m for m in _WORD.finditer(text) if fold(m.group()) in terms]
+    matches = _matches(text, terms)
     start = 0
     if matches and len(text) > width:
-        def covered(anchor: int) -> int:
-            lo = max(0, anchor - width // 4)
-            return sum(1 for m in matches if lo <= m.start() and m.end() <= lo + width)
+        starts = [a for a, _ in matches]
+        ends = [b for _, b in matches]
 
-        best = max((m.start() for m in matches), key=covered)
+        def covered(i: int) -> int:  # matches inside the window opened a quarter-width before match i
+            lo = max(0, starts[i] - width // 4)
+            return bisect_right(ends, lo + width) - bisect_left(starts, lo)
+
+        best = starts[max(range(len(matches)), key=covered)]
         start = max(0, best - width // 4)
         if start:
             space = text.find(" ", start)
@@ -56,10 +80,10 @@ def snippet_html(text: str, terms: frozenset[str], width: int = SNIPPET_CHARS) -
     if end < len(text) and (space := text.rfind(" ", start, end)) > start:
         end = space
     out, pos = [], start
-    for m in matches:
-        if m.start() < start or m.end() > end:
+    for a, b in matches:
+        if a < start or b > end:
             continue
-        out += [escape(text[pos:m.start()]), "<mark>", escape(m.group()), "</mark>"]
-        pos = m.end()
+        out += [escape(text[pos:a]), "<mark>", escape(text[a:b]), "</mark>"]
+        pos = b
     out.append(escape(text[pos:end]))
     return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")

@@ -86,3 +86,14 @@ def test_utf8_read_as_windows_1252_is_repaired(clean):
 @pytest.mark.parametrize("text", ["Ã là chữ cái", "café – Résumé", "Khoá “học” á–à", "Ông Đức"])
 def test_text_that_is_not_mojibake_is_left_alone(text):
     assert repair_mojibake(text) == text
+
+
+def test_fast_fold_agrees_with_decomposition_on_any_text():
+    import random
+
+    from legal_corpus.normalize import _fold_by_decomposition
+
+    rnd = random.Random(7)
+    samples = ["Thủ tục Đăng ký", "İstanbul", "ẞ ﬁ Ǆ", "\u0344x", "Ưu tiên ĐĂNG KÝ", "日本 Điều", "Cà\u0300 phê"]
+    samples += ["".join(chr(rnd.randrange(0x20, 0x2600)) for _ in range(rnd.randrange(1, 12))) for _ in range(3000)]
+    assert [fold(s) for s in samples] == [_fold_by_decomposition(s) for s in samples]
