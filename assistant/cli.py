@@ -112,6 +112,7 @@ def serve(
     from retrieval.index import open_index
 
     from .api.app import create_app
+    from .api.reload import reload_on_sighup
     from .storage import StoreError
 
     settings = get_settings()
@@ -130,6 +131,7 @@ def serve(
         application = create_app(settings, index=loaded)
     except StoreError as exc:
         raise UserError(str(exc)) from exc
+    reload_on_sighup(application)  # `kill -HUP <pid>` serves the rebuilt index without a restart
     console.print(f"serving {settings.index_dir} ({len(loaded.chunks):,} chunks) on http://{host}:{port}",
                   highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="info")

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
     llm_timeout_s: float = Field(30.0, gt=0)
+    llm_retry_after_s: float = Field(30.0, ge=0, description="after an LLM failure, answer extractively "
+                                     "this long before trying the model again")
 
     admin_api_keys: list[SecretStr] = Field(default_factory=list)
     host: str = "127.0.0.1"

@@ -16,22 +16,23 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from assistant.llm.base import LLMError, make_chat_model
 from assistant.settings import Settings, get_settings
 from assistant.storage import Store, open_store
 from retrieval.index import LegalIndex, open_index
 from retrieval.store import IndexLoadError
 
-from . import chat, documents, feedback, health, openai_compat, pages, search, sessions, units
+from . import chat, documents, feedback, health, openai_compat, pages, reload, search, sessions, units
 from .errors import install_error_handlers
 from .limits import RateLimiter
+from .llm_health import guarded_model
 from .metrics import Metrics
 from .middleware import GuardMiddleware
 from .pages import WEB_DIR
+from .schemas import COMMON_ERRORS
 from .services import Services
 
 log = logging.getLogger("assistant.api")
-ROUTERS = (chat, sessions, search, units, feedback, documents, openai_compat, health, pages)
+ROUTERS = (chat, sessions, search, units, feedback, documents, reload, openai_compat, health, pages)
 
 
 def load_index(services: Services) -> None:
@@ -47,21 +48,13 @@ def load_index(services: Services) -> None:
     services.use_index(index)
 
 
-def _chat_model(settings: Settings):
-    """The configured LLM backend; a misconfigured one falls back to the extractive composer."""
-    try:
-        return make_chat_model(settings)
-    except LLMError as exc:
-        log.warning("LLM backend unavailable, answering extractively: %s", exc)
-        return None
-
-
 def create_app(settings: Settings | None = None, *, index: LegalIndex | None = None,
                store: Store | None = None) -> FastAPI:
     settings = settings or get_settings()
     owns_store = store is None
+    chat_model, llm_config_error = guarded_model(settings)
     services = Services(settings=settings, store=store or open_store(settings), metrics=Metrics(),
-                        chat_model=_chat_model(settings))
+                        chat_model=chat_model, llm_config_error=llm_config_error)
     if index is not None:
         services.use_index(index)
 
@@ -83,7 +76,7 @@ def create_app(settings: Settings | None = None, *, index: LegalIndex | None = N
                   description="Grounded answers with citations, legal search, procedure cards. Every error is "
                               '`{"error": {"code", "message", "message_vi", "message_en"}}`.',
                   docs_url="/docs" if settings.docs_enabled else None, redoc_url=None,
-                  openapi_url="/openapi.json" if settings.docs_enabled else None)
+                  openapi_url="/openapi.json" if settings.docs_enabled else None, responses=COMMON_ERRORS)
     app.state.services = services
     install_error_handlers(app)
     for module in ROUTERS:

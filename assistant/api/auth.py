@@ -14,8 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
 
-from assistant.storage import StoreError
-
+from . import audit
 from .errors import ApiError
 from .services import ServicesDep
 
@@ -35,12 +34,8 @@ def require_admin(request: Request, services: ServicesDep,
         match |= hmac.compare_digest(given, allowed.get_secret_value().encode())
     if key and match:
         return fingerprint(key)
-    client = request.client.host if request.client else ""
-    try:
-        services.store.audit("admin.denied", actor=client, target=f"{request.method} {request.url.path}",
-                             detail={"reason": "wrong key" if key else "no key"})
-    except StoreError:
-        pass  # refusing the request matters more than recording it
+    audit.record(services, "admin.denied", actor=request.client.host if request.client else "",
+                 target=f"{request.method} {request.url.path}", detail={"reason": "wrong key" if key else "no key"})
     if not key:
         raise ApiError("missing_api_key", "Cần khóa quản trị (X-API-Key).", "An admin key (X-API-Key) is required.",
                        status=401, headers={"WWW-Authenticate": "ApiKey"})

@@ -22,7 +22,7 @@ from assistant.storage.base import new_id
 from .errors import ApiError, error_for
 from .schemas import ChatRequest, ChatResponse, ErrorResponse
 from .services import Services, ServicesDep, stream_events
-from .text import clean_text
+from .text import clean_text, is_record_id
 
 router = APIRouter(tags=["chat"])
 HISTORY_MESSAGES = 12  # the last six exchanges are plenty for follow-up rewriting
@@ -36,7 +36,7 @@ def session_history(services: Services, session_id: str) -> list[Turn]:
 def _open_session(services: Services, session_id: str | None, message: str) -> str:
     if session_id is None:
         return services.store.create_session(title=message).session_id
-    if services.store.get_session(session_id) is None:
+    if not is_record_id(session_id) or services.store.get_session(session_id) is None:
         raise ApiError("session_not_found")
     return session_id
 

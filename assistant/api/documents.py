@@ -1,7 +1,10 @@
 """Admin documents: upload (parsed, indexed, searchable at once), list, read, delete.
 
 All routes need the admin key. A deleted document leaves the index at once and its file is
-removed; its record stays (marked deleted) so the audit trail can still name it.
+removed; its record stays (marked deleted) so the audit trail can still name it. The same
+bytes uploaded again are refused with 409 and the id of the upload that has them (nothing
+to re-index, and no second record of one file); a new version of a document — other bytes,
+same document number — replaces the earlier upload.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from fastapi import APIRouter, File, Query, Response, UploadFile
 
 from assistant.storage.base import DocumentRecord, new_id, now_iso
 
-from . import ingest
+from . import audit, ingest
 from .auth import AdminDep
 from .errors import ApiError
 from .schemas import DocumentCreated, DocumentList, DocumentOut, ErrorResponse
-from .services import ServicesDep
+from .services import Services, ServicesDep
+from .text import is_record_id
 from .uploads import check_content, display_name, extension, save_atomically, too_large
 
 router = APIRouter(tags=["admin"], responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}})
@@ -40,6 +44,16 @@ def _read_limited(file: UploadFile, limit: int) -> bytes:
     return bytes(data)
 
 
+def _same_bytes(services: Services, data: bytes) -> DocumentRecord | None:
+    """The live upload with exactly these bytes (only files of the same size are read)."""
+    folder = ingest.upload_dir(services)
+    for record in services.store.list_documents():
+        path = folder / record.stored_name
+        if record.size_bytes == len(data) and path.is_file() and path.read_bytes() == data:
+            return record
+    return None
+
+
 def _not_found() -> ApiError:
     return ApiError("document_not_found", "Không tìm thấy tài liệu.", "Document not found.", status=404)
 
@@ -57,8 +71,12 @@ def upload_document(services: ServicesDep, actor: AdminDep,
     check_content(ext, data)
     document_id = new_id()
     folder = ingest.upload_dir(services)
-    path = save_atomically(folder, f"{document_id}{ext}", data)
     with services.upload_lock:
+        if (same := _same_bytes(services, data)) is not None:
+            raise ApiError("duplicate_document", "Tệp này đã được tải lên (cùng nội dung).",
+                           "This exact file was already uploaded.", status=409,
+                           details={"document_id": same.document_id})
+        path = save_atomically(folder, f"{document_id}{ext}", data)
         try:
             pdoc = ingest.parse_upload(path)
             earlier = [d for d in services.store.list_documents() if d.doc_id == pdoc.doc.id]
@@ -71,9 +89,9 @@ def upload_document(services: ServicesDep, actor: AdminDep,
         for old in earlier:  # the same document again: the new text replaced the old in the index
             services.store.mark_document_deleted(old.document_id)
             (folder / old.stored_name).unlink(missing_ok=True)
-    services.store.audit("document.upload", actor=actor, target=document_id,
-                         detail={"filename": name, "doc_id": pdoc.doc.id, "chunks": chunks,
-                                 "replaced": [d.document_id for d in earlier]})
+    audit.record(services, "document.upload", actor=actor, target=document_id,
+                 detail={"filename": name, "doc_id": pdoc.doc.id, "chunks": chunks,
+                         "replaced": [d.document_id for d in earlier]})
     return {**_out(record), "replaced": [d.document_id for d in earlier]}
 
 
@@ -87,7 +105,7 @@ def list_documents(services: ServicesDep, actor: AdminDep,
 
 @router.get("/api/documents/{document_id}", response_model=DocumentOut, responses={404: {"model": ErrorResponse}})
 def get_document(document_id: str, services: ServicesDep, actor: AdminDep) -> dict[str, Any]:
-    record = services.store.get_document(document_id)
+    record = services.store.get_document(document_id) if is_record_id(document_id) else None
     if record is None:
         raise _not_found()
     return _out(record)
@@ -98,12 +116,12 @@ def get_document(document_id: str, services: ServicesDep, actor: AdminDep) -> di
 def delete_document(document_id: str, services: ServicesDep, actor: AdminDep) -> Response:
     """Remove the document from the index (never returned again) and delete its file."""
     with services.upload_lock:
-        record = services.store.get_document(document_id)
+        record = services.store.get_document(document_id) if is_record_id(document_id) else None
         if record is None or record.deleted_at is not None:
             raise _not_found()
         removed = ingest.remove_document(services, record.doc_id)
         services.store.mark_document_deleted(document_id)
         (ingest.upload_dir(services) / record.stored_name).unlink(missing_ok=True)
-    services.store.audit("document.delete", actor=actor, target=document_id,
-                         detail={"doc_id": record.doc_id, "chunks_removed": removed})
+    audit.record(services, "document.delete", actor=actor, target=document_id,
+                 detail={"doc_id": record.doc_id, "chunks_removed": removed})
     return Response(status_code=204)

@@ -17,6 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.storage import StoreError
 
+from . import audit
+
 log = logging.getLogger("assistant.api")
 
 # code → (status, Vietnamese, English) for errors raised in more than one place or by Starlette.
@@ -24,6 +26,8 @@ MESSAGES: dict[str, tuple[int, str, str]] = {
     "not_found": (404, "Không tìm thấy địa chỉ này.", "No such route."),
     "method_not_allowed": (405, "Phương thức không được hỗ trợ cho địa chỉ này.",
                            "Method not allowed for this route."),
+    "unreadable_body": (400, "Không đọc được nội dung yêu cầu (JSON hoặc biểu mẫu bị hỏng).",
+                        "The request body cannot be parsed (broken JSON or form data)."),
     "invalid_request": (422, "Yêu cầu không hợp lệ.", "The request is not valid."),
     "invalid_persona": (422, "Vai trò phải là citizen hoặc official.", "persona must be citizen or official."),
     "session_not_found": (404, "Không tìm thấy phiên trò chuyện.", "Session not found."),
@@ -63,6 +67,15 @@ class ApiError(Exception):
         return JSONResponse(self.body(), status_code=self.status, headers=self.headers)
 
 
+class BodyTooLarge(StarletteHTTPException):
+    """Raised while a body without a length is read past the limit (FastAPI lets HTTP exceptions through
+    its body parsing, any other would become a 400)."""
+
+    def __init__(self, error: ApiError):
+        super().__init__(error.status)
+        self.error = error
+
+
 _FIELD_CODES = {"persona": "invalid_persona"}
 
 
@@ -79,7 +92,9 @@ def _validation_error(exc: RequestValidationError) -> ApiError:
 
 
 def _http_error(exc: StarletteHTTPException) -> ApiError:
-    codes = {404: "not_found", 405: "method_not_allowed"}
+    if isinstance(exc, BodyTooLarge):
+        return exc.error
+    codes = {400: "unreadable_body", 404: "not_found", 405: "method_not_allowed"}
     if exc.status_code in codes:
         return ApiError(codes[exc.status_code], headers=dict(exc.headers or {}))
     return ApiError("http_error", "Yêu cầu không được chấp nhận.", str(exc.detail), status=exc.status_code,
@@ -98,13 +113,10 @@ def error_for(exc: Exception) -> ApiError:
 
 
 def record_store_failure(request: Request, exc: StoreError) -> None:
-    """Write the failure to the audit log when the store still takes writes (a lock may have cleared)."""
-    store = request.app.state.services.store
-    try:
-        store.audit("store.error", actor=request.client.host if request.client else "",
-                    target=f"{request.method} {request.url.path}", detail={"kind": exc.kind})
-    except StoreError:
-        pass  # already in the server log via error_for
+    """Audit the failure: in the store when it still takes writes (a lock may have cleared), else in the
+    fallback file."""
+    audit.record(request.app.state.services, "store.error", actor=request.client.host if request.client else "",
+                 target=f"{request.method} {request.url.path}", detail={"kind": exc.kind})
 
 
 def install_error_handlers(app: FastAPI) -> None:

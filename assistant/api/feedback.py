@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from fastapi import APIRouter
@@ -10,6 +9,7 @@ from fastapi import APIRouter
 from .errors import ApiError
 from .schemas import ErrorResponse, FeedbackCreated, FeedbackRequest
 from .services import ServicesDep
+from .text import is_record_id, strip_control
 
 router = APIRouter(tags=["feedback"])
 
@@ -18,9 +18,9 @@ router = APIRouter(tags=["feedback"])
              responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
 def give_feedback(body: FeedbackRequest, services: ServicesDep) -> dict[str, Any]:
     """Rate an assistant message (its ``message_id`` comes with every answer)."""
-    message = services.store.get_message(body.message_id)
+    message = services.store.get_message(body.message_id) if is_record_id(body.message_id) else None
     if message is None or message.role != "assistant":
         raise ApiError("message_not_found", "Không tìm thấy câu trả lời này.", "Message not found.", status=404)
-    comment = unicodedata.normalize("NFC", body.comment).strip() if body.comment else None
+    comment = strip_control(body.comment) if body.comment else None
     record = services.store.add_feedback(message.message_id, body.rating, comment or None)
     return {"feedback_id": record.feedback_id}

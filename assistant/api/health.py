@@ -1,4 +1,5 @@
-"""Probes and metrics: ``/healthz`` (the process answers), ``/readyz`` (the index is loaded), ``/metrics``."""
+"""Probes and metrics: ``/healthz`` (the process answers), ``/readyz`` (the index is loaded, the LLM
+answers), ``/metrics``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
 from .errors import ApiError
+from .llm_health import llm_health
 from .metrics import CONTENT_TYPE
 from .services import ServicesDep
 
@@ -22,14 +24,24 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 def readyz(services: ServicesDep) -> dict[str, Any]:
-    """Readiness: 200 once the index is loaded, 503 (with the reason) until then."""
-    if services.index is None:
-        raise ApiError("index_not_ready", details={"reason": services.load_error or "loading"})
-    manifest = services.index.manifest
-    return {"status": "ready", "index": {"chunks": len(services.index.chunks),
-                                         "collections": sorted(services.index.columns.collection_names),
-                                         "updated": manifest.get("updated", "")},
-            "composer": getattr(services.chat_model, "name", "extractive")}
+    """Readiness: 503 (with the reason) until an index is loaded, then 200.
+
+    A failing LLM backend makes the status ``degraded``, still with 200: every answer is then
+    composed extractively from the same retrieved law, so the instance keeps serving and a
+    load balancer must not take it out of rotation; monitoring alerts on ``degraded`` instead.
+    The latest index reload is shown too, failed or not (the index it names is not served then).
+    """
+    live = services.live
+    if live is None:
+        raise ApiError("index_not_ready", details={"reason": services.load_error or "loading",
+                                                   "last_reload": services.last_reload})
+    index = live[0]
+    llm = llm_health(services.chat_model, services.settings.llm_backend, services.llm_config_error)
+    return {"status": "ready" if llm["ok"] else "degraded",
+            "index": {"chunks": len(index.chunks), "collections": sorted(index.columns.collection_names),
+                      "updated": index.manifest.get("updated", "")},
+            "composer": getattr(services.chat_model, "name", "extractive"), "llm": llm,
+            "last_reload": services.last_reload}
 
 
 @router.get("/metrics", response_class=PlainTextResponse)

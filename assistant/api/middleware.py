@@ -1,4 +1,4 @@
-"""The outermost layer of the app: rate limit, request timeout, security headers, request metrics.
+"""The outermost layer of the app: rate limit, body size, request timeout, security headers, metrics.
 
 Written as plain ASGI (not ``BaseHTTPMiddleware``) so a streamed answer passes through
 untouched. The timeout covers the time until the response starts: a streamed answer that has
@@ -15,7 +15,7 @@ from typing import Any
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import ApiError
+from .errors import ApiError, BodyTooLarge
 from .limits import RateLimiter
 from .metrics import Metrics
 from .uploads import too_large
@@ -34,6 +34,23 @@ DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.j
 def security_headers(csp: str) -> dict[str, str]:
     return {"content-security-policy": csp, "x-content-type-options": "nosniff", "referrer-policy": "no-referrer",
             "x-frame-options": "DENY", "cross-origin-opener-policy": "same-origin"}
+
+
+def limited_receive(receive: Receive, limit: int, error: ApiError) -> Receive:
+    """``receive`` that stops a body sent without a length (chunked) as soon as it passes ``limit``, so a
+    huge upload is never spooled whole to a temporary file."""
+    seen = 0
+
+    async def counted() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge(error)
+        return message
+
+    return counted
 
 
 def route_label(scope: Scope) -> str:
@@ -75,28 +92,27 @@ class GuardMiddleware:
 
         try:
             wait = self._limit(scope)
-            oversized = self._oversized(scope)
-            if oversized:
-                await oversized.response()(scope, receive, guarded_send)
+            limit, too_big = self._body_limit(scope)
+            length = dict(scope["headers"]).get(b"content-length", b"0")
+            if length.isdigit() and int(length) > limit:  # refused before anything reads the body
+                await too_big.response()(scope, receive, guarded_send)
             elif wait:
                 self.metrics.inc("legal_rate_limited_total")
                 error = ApiError("rate_limited", headers={"Retry-After": str(max(1, math.ceil(wait)))})
                 await error.response()(scope, receive, guarded_send)
             else:
-                await self._with_timeout(scope, receive, guarded_send, started, state)
+                await self._with_timeout(scope, limited_receive(receive, limit, too_big), guarded_send, started,
+                                         state)
         finally:
             self.metrics.observe_request(scope["method"], route_label(scope), state["status"],
                                          time.perf_counter() - start)
 
-    def _oversized(self, scope: Scope) -> ApiError | None:
-        """A body announced larger than the route takes is refused before anything reads it."""
-        upload = scope["path"].startswith(UPLOAD_PREFIX)
-        limit = self.max_upload_bytes + MULTIPART_SLACK if upload else MAX_JSON_BYTES
-        length = dict(scope["headers"]).get(b"content-length", b"0")
-        if not length.isdigit() or int(length) <= limit:
-            return None
-        return too_large(self.max_upload_bytes) if upload else ApiError(
-            "body_too_large", "Nội dung yêu cầu quá lớn.", "The request body is too large.", status=413)
+    def _body_limit(self, scope: Scope) -> tuple[int, ApiError]:
+        """The most body bytes the route takes, and the error for more."""
+        if scope["path"].startswith(UPLOAD_PREFIX):
+            return self.max_upload_bytes + MULTIPART_SLACK, too_large(self.max_upload_bytes)
+        return MAX_JSON_BYTES, ApiError("body_too_large", "Nội dung yêu cầu quá lớn.",
+                                        "The request body is too large.", status=413)
 
     def _limit(self, scope: Scope) -> float:
         if not scope["path"].startswith(LIMITED_PREFIXES) or scope["method"] == "OPTIONS":

@@ -23,6 +23,11 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+# Errors any route may answer (a broken body, too large, rate limited, timed out, a server fault).
+COMMON_ERRORS: dict[int | str, dict[str, Any]] = {status: {"model": ErrorResponse}
+                                                  for status in (400, 413, 429, 500, 504)}
+
+
 class CitationOut(BaseModel):
     unit_id: str
     article_ref: str
@@ -197,3 +202,18 @@ class DocumentList(BaseModel):
 
 class DocumentCreated(DocumentOut):
     replaced: list[str] = Field(default_factory=list, description="earlier uploads of the same document")
+
+
+class ReloadRequest(BaseModel):
+    index_dir: str | None = Field(None, max_length=4096, description="an index directory inside the app's var or "
+                                                                     "data folder or beside the current index; "
+                                                                     "null reloads the configured one")
+
+
+class ReloadResult(BaseModel):
+    ok: bool
+    at: str
+    index_dir: str
+    by: str = Field(description="the admin key's fingerprint, or signal:SIGHUP")
+    chunks: int
+    updated: str = ""

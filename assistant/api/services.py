@@ -29,6 +29,13 @@ from .metrics import Metrics
 T = TypeVar("T")
 STREAM_BATCH_S = 0.02
 TOKEN_CHARS = 48
+LLM_SHARE_OF_REQUEST = 0.4  # a follow-up rewrite and a composition both fit in one request timeout
+
+
+def llm_budget_s(settings: Settings) -> float:
+    """How long one LLM call may take: two calls (rewrite, compose) must end before the request times out,
+    so a slow model always leaves time for the extractive fallback."""
+    return min(settings.llm_timeout_s, settings.request_timeout_s * LLM_SHARE_OF_REQUEST)
 
 
 class ReadWriteLock:
@@ -72,28 +79,36 @@ class Services:
     settings: Settings
     store: Store
     metrics: Metrics
-    index: LegalIndex | None = None
-    assistant: Assistant | None = None
+    live: tuple[LegalIndex, Assistant] | None = None  # one reference, so a reload swaps both at once
     load_error: str = ""  # why the index is not loaded, for /readyz
+    last_reload: dict[str, Any] | None = None  # the latest reload attempt, for /readyz
     lock: ReadWriteLock = field(default_factory=ReadWriteLock)
-    upload_lock: threading.Lock = field(default_factory=threading.Lock)  # one upload or delete at a time
+    upload_lock: threading.Lock = field(default_factory=threading.Lock)  # one upload, delete or reload at a time
     chat_model: Any = None
+    llm_config_error: str = ""  # why the configured LLM backend could not be set up
     _derived: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     def use_index(self, index: LegalIndex) -> None:
-        """Serve this index (again): the Assistant reads the collection list when it is built."""
-        self.index = index
-        self.assistant = Assistant(index, chat_model=self.chat_model, llm_timeout_s=self.settings.llm_timeout_s)
+        """Serve this index (again): the Assistant reads the collection list when it is built.
+
+        Requests that already took the previous pair finish on it; the next ones get this one."""
+        assistant = Assistant(index, chat_model=self.chat_model, llm_timeout_s=llm_budget_s(self.settings))
+        self.live = (index, assistant)
         self.metrics.set_gauge("legal_index_chunks", len(index.chunks))
 
     @property
+    def index(self) -> LegalIndex | None:
+        return self.live[0] if self.live else None
+
+    @property
     def ready(self) -> bool:
-        return self.index is not None and self.assistant is not None
+        return self.live is not None
 
     def require_index(self) -> tuple[LegalIndex, Assistant]:
-        if self.index is None or self.assistant is None:
+        live = self.live
+        if live is None:
             raise ApiError("index_not_ready")
-        return self.index, self.assistant
+        return live
 
     def derived(self, name: str, build: Callable[[LegalIndex], T]) -> T:
         """A table computed from the index once, and again after an upload or delete changed it.

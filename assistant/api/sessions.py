@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from .errors import ApiError
 from .schemas import ErrorResponse, MessageList, SessionList, SessionOut
 from .services import Services, ServicesDep
+from .text import is_record_id
 
 router = APIRouter(tags=["sessions"])
 NOT_FOUND = {404: {"model": ErrorResponse}}
@@ -28,7 +29,7 @@ def list_sessions(services: ServicesDep, limit: Annotated[int, Query(ge=1, le=50
 
 
 def _existing(services: Services, session_id: str) -> str:
-    if services.store.get_session(session_id) is None:
+    if not is_record_id(session_id) or services.store.get_session(session_id) is None:
         raise ApiError("session_not_found")
     return session_id
 
@@ -46,6 +47,6 @@ def session_messages(session_id: str, services: ServicesDep) -> dict[str, Any]:
 @router.delete("/api/sessions/{session_id}", status_code=204, response_class=Response, responses=NOT_FOUND)
 def delete_session(session_id: str, services: ServicesDep) -> Response:
     """Forget the session and its messages (feedback already given is kept for evaluation)."""
-    if not services.store.delete_session(session_id):
+    if not is_record_id(session_id) or not services.store.delete_session(session_id):
         raise ApiError("session_not_found")
     return Response(status_code=204)

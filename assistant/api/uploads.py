@@ -12,24 +12,30 @@ import io
 import os
 import re
 import tempfile
-import unicodedata
 import zipfile
 from pathlib import Path
 
 from legal_corpus.loaders.files import EXTRACTORS
 
 from .errors import ApiError
+from .text import strip_control
 
 ALLOWED = tuple(sorted(EXTRACTORS))  # .docx .htm .html .markdown .md .pdf .txt
 MAX_INFLATED_BYTES = 200 * 1024 * 1024  # a .docx whose parts inflate beyond this is a zip bomb
 MAX_INFLATE_RATIO = 200
+MAX_NAME_CHARS = 200
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")
 
 
 def display_name(filename: str | None) -> str:
-    """The last path component of what the client sent, cleaned for display (never used as a path)."""
-    name = unicodedata.normalize("NFC", filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = _UNSAFE.sub("", name).strip(" .")[:200]
+    """The last path component of what the client sent, cleaned for display (never used as a path): no
+    control or bidi characters (a right-to-left override could show "abc.txt" for "txt.cba"), at most
+    ``MAX_NAME_CHARS`` with its extension kept."""
+    name = strip_control(filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE.sub("", name).strip(" .")
+    if len(name) > MAX_NAME_CHARS:
+        suffix = Path(name).suffix[:16]
+        name = name[:MAX_NAME_CHARS - len(suffix)].rstrip(" .") + suffix
     return name or "tai-lieu"
 
 

@@ -46,7 +46,8 @@ class RecordingAssistant:
 
 def test_session_history_reaches_the_pipeline_as_turns(client):
     stub = RecordingAssistant()
-    client.app.state.services.assistant = stub
+    services = client.app.state.services
+    services.live = (services.index, stub)
     sid = ask(client, "đăng ký khai sinh ở đâu").json()["session_id"]
     ask(client, "mất bao lâu", session_id=sid)
     assert stub.calls[0][2] == []
@@ -114,7 +115,8 @@ def test_stream_reports_a_failure_as_an_error_event(make_client, stream):
         def ask(self, question, persona="citizen", history=()):
             raise RuntimeError("boom")
 
-    client.app.state.services.assistant = Broken()
+    services = client.app.state.services
+    services.live = (services.index, Broken())
     events = stream(client, json={"message": "xin chào", "stream": True})
     assert [e for e, _ in events] == ["meta", "error"]
     assert events[1][1]["error"]["code"] == "internal_error" and "boom" not in str(events[1][1])

@@ -75,7 +75,8 @@ class Stub:
 
 def test_unexpected_exception_is_a_500_without_traceback(make_client):
     client = make_client(raise_server_exceptions=False)
-    client.app.state.services.assistant = Stub(RuntimeError("bí mật nội bộ"))
+    services = client.app.state.services
+    services.live = (services.index, Stub(RuntimeError("bí mật nội bộ")))
     r = client.post("/api/chat", json={"message": "xin chào"})
     assert_error(r, 500, "internal_error")
     assert "bí mật" not in r.text
@@ -83,7 +84,8 @@ def test_unexpected_exception_is_a_500_without_traceback(make_client):
 
 def test_slow_request_is_a_504(make_client):
     client = make_client(request_timeout_s=0.1)
-    client.app.state.services.assistant = Stub(delay=0.5)
+    services = client.app.state.services
+    services.live = (services.index, Stub(delay=0.5))
     assert_error(client.post("/api/chat", json={"message": "xin chào"}), 504, "request_timeout")
     assert client.get("/healthz").status_code == 200
 
