@@ -123,4 +123,4 @@ def direct_answer(card: ProcedureCard, aspect: str | None, question: str = "",
     result = "; ".join(_unique(((record or {}).get("result") or "").splitlines()))
     if result:
         lines.append(f"Kết quả nhận được: {result}.")
-    return " ".join(line for line in lines if line)
+    return "\n".join(line for line in lines if line)  # one line per fact: the page shows each as a paragraph
