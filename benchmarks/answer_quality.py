@@ -27,7 +27,7 @@ from eval.metrics import percentile
 from retrieval.index import open_index
 
 DATA = Path(__file__).resolve().parents[1] / "eval" / "data"
-SETS = {"dev": "procedures_dev.jsonl", "test": "procedures_test.jsonl"}
+SETS = {"dev": "procedures_dev.jsonl", "test": "procedures_test.jsonl", "short": "procedures_short.jsonl"}
 
 
 def normalize_shown(text: str) -> str:
@@ -83,7 +83,7 @@ def score_set(assistant: Assistant, questions: list[dict]) -> SetScore:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, default=Path("var/index/procedures"))
-    parser.add_argument("--failures", choices=("dev", "test", "all"), help="print each failed question")
+    parser.add_argument("--failures", choices=(*SETS, "all"), help="print each failed question")
     args = parser.parse_args()
     assistant = Assistant(open_index(args.index))
     assistant.index.warm()

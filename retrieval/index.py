@@ -98,12 +98,22 @@ class LegalIndex:
         self.dense = dense
         self.embedder = embedder
         self.manifest = manifest or {}
+        self._results = ResultCache(RESULT_CACHE_SIZE)
         self.reranker = load_reranker()
         self._stash: dict[str, dict[str, np.ndarray]] = {}  # tokens of just-deleted chunks
         self.procedures: dict[str, dict[str, Any]] = {}  # code → structured procedure (for cards)
         self._idf: dict[str, Any] = {}
-        self._results = ResultCache(RESULT_CACHE_SIZE)
         self._refresh()
+
+    @property
+    def reranker(self) -> Any:
+        return self._reranker
+
+    @reranker.setter
+    def reranker(self, value: Any) -> None:
+        """Swapping the reranker (benchmarks, training) changes every ranking: forget cached results."""
+        self._reranker = value
+        self._results.clear()
 
     def _refresh(self) -> None:
         self._results.clear()  # added or deleted chunks change every ranking

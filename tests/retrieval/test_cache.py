@@ -34,3 +34,11 @@ def test_repeated_search_is_served_from_the_cache_and_cleared_by_a_delete(law_ch
     doc = first[0].chunk.doc_id
     index.delete_documents({doc})
     assert all(h.chunk.doc_id != doc for h in index.search(query, k=5, filters=filters, use_references=False))
+
+
+def test_swapping_the_reranker_forgets_cached_results(law_chunks):
+    index = LegalIndex.build(law_chunks, workers=1)
+    index.search("thủ tục đăng ký khai sinh", k=5)
+    assert len(index._results) == 1
+    index.reranker = None
+    assert len(index._results) == 0
