@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 from retrieval.index import LegalIndex
+from retrieval.names import prefer_named
 from retrieval.types import Filters, Hit
 
 from . import choice, extractive, followup, llm_composer, personas, validity
@@ -38,12 +39,22 @@ class Assistant:
         self.procedure_collections = tuple(c for c in PROCEDURE_COLLECTIONS if c in present)
         self.legal_collections = tuple(sorted(present - set(self.procedure_collections)))
 
+    def _procedure_search(self, question: str) -> list[Hit]:
+        """Procedure hits; a short question ("lam ho chieu") picks the procedure its words name."""
+        hits = self._search(question, self.procedure_collections)
+        if not self.procedure_collections:
+            return hits
+        mask = self.index.columns.mask(self._filters(self.procedure_collections, in_force=True))
+        return prefer_named(self.index.names, self.index.chunks, question, hits, mask)
+
+    def _filters(self, collections: tuple[str, ...], in_force: bool) -> Filters:
+        return Filters(collections=collections, in_force_on=date.today() if in_force else None)
+
     def _search(self, question: str, collections: tuple[str, ...], in_force: bool = True) -> list[Hit]:
         """Hits from these collections; units repealed by today are left out unless ``in_force`` is False."""
         if not collections:
             return []
-        filters = Filters(collections=collections, in_force_on=date.today() if in_force else None)
-        return self.index.search(question, k=self.k, filters=filters)
+        return self.index.search(question, k=self.k, filters=self._filters(collections, in_force))
 
     def ask(self, question: str, persona: Persona = "citizen", history: Sequence[Turn] = ()) -> Answer:
         """Answer one question; ``history`` holds the session's earlier turns, most recent last."""
@@ -76,7 +87,7 @@ class Assistant:
         return answer
 
     def _answer(self, question: str, text: str, intent: str, aspect: str | None, persona: Persona, lap) -> Answer:
-        procedures = self._search(text, self.procedure_collections) if intent == "procedure" else []
+        procedures = self._procedure_search(text) if intent == "procedure" else []
         legal = self._search(text, self.legal_collections, in_force=intent != "reference")  # named: flagged
         if intent == "legal" and not any(h.score >= extractive.WEAK_SCORE for h in legal):
             # The law is silent: a procedure the question names may answer it ("nhận con nuôi phải hơn

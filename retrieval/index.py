@@ -27,6 +27,7 @@ from .columns import Columns
 from .expansion import expand, expansions
 from .fusion import best_per_article, top_rows, weighted
 from .lexical import VIEWS, LexicalIndex, TokenTable, chunk_tokens, lexical_tokens, query_view
+from .names import NameIndex
 from .rerank import Candidate, features, load_reranker, prefer_plain_variants, question_names
 from .store import (
     CHUNKS,
@@ -117,6 +118,7 @@ class LegalIndex:
 
     def _refresh(self) -> None:
         self._results.clear()  # added or deleted chunks change every ranking
+        self._names: NameIndex | None = None
         self.columns = Columns(self.chunks)
         self.article_of = [c.article_ref or c.unit_id for c in self.chunks]
         self._idf = {}
@@ -276,6 +278,13 @@ class LegalIndex:
             probs = self.reranker.score([features(query, view, self.chunks[c.row], c, idf) for c, _ in ranked])
             ranked = [(ranked[i][0], float(probs[i])) for i in np.argsort(-probs, kind="stable")]
         return prefer_plain_variants(expand(query), ranked, self.chunks, self._folded_idf)[:limit]
+
+    @property
+    def names(self) -> NameIndex:
+        """Procedure names, for short questions (built on first use; most indexes never need it)."""
+        if self._names is None:
+            self._names = NameIndex(self.chunks, self.article_of)
+        return self._names
 
     def names_procedure(self, query: str, hit: Hit) -> bool:
         """Whether the question names the hit's procedure (a third of its name), not just shares words with it.

@@ -109,7 +109,7 @@ class _Name:
     folded: frozenset[str]  # folded syllables and pairs: matched against the question
 
 
-def _procedure_name(chunk: Chunk) -> _Name | None:
+def procedure_name(chunk: Chunk) -> _Name | None:
     """The name of the procedure or guide a section belongs to (sections carry it as context)."""
     if chunk.level != Level.SECTION.value or not chunk.context:
         return None
@@ -131,7 +131,7 @@ def question_names(query: str, chunk: Chunk, idf) -> bool:
     ``query`` should be expanded ("hộ khẩu" also says "thường trú"); ``idf`` is the index's
     folded-view IDF. Articles of law are never "named" this way.
     """
-    name = _procedure_name(chunk)
+    name = procedure_name(chunk)
     return name is not None and _named(name.folded, set(lexical_tokens(query, "folded")), idf)
 
 
@@ -146,7 +146,7 @@ def prefer_plain_variants(query: str, ranked: list[tuple[Candidate, float]], chu
     syllable pairs ("người nước ngoài") or ``NAMED_SHARE`` of its syllables. ``query`` and
     ``idf`` as for ``question_names``. Scores stay in the order they were given.
     """
-    names = [_procedure_name(chunks[c.row]) for c, _ in ranked]
+    names = [procedure_name(chunks[c.row]) for c, _ in ranked]
     if sum(n is not None for n in names) < 2:
         return ranked
     q = set(lexical_tokens(query, "folded"))

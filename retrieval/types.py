@@ -30,7 +30,7 @@ class Hit:
     rank: int
     score: float
     chunk: Chunk
-    matched: str = "search"  # "reference" when the query named this unit, else "search"
+    matched: str = "search"  # "reference": the query named this unit; "name": a short question named its procedure
     scores: dict[str, float] = field(default_factory=dict)  # per-retriever scores, for inspection
     unit: str = ""  # the most specific unit named by a reference ("…/k2/a"), if any
 

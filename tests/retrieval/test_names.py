@@ -1,0 +1,63 @@
+"""Short citizen questions matched against procedure names (retrieval/names.py)."""
+
+import numpy as np
+
+from legal_corpus.models import Chunk, Level
+from retrieval.index import LegalIndex
+from retrieval.names import ASK_WEIGHT, SHORT_WORDS, content_words, prefer_named, question_tokens
+
+GENERIC = "Hồ sơ nộp lần đầu gồm giấy tờ cần thiết; cần nộp giấy tờ lần đầu theo mẫu. " * 4
+CARD = "CC-01"
+QUESTION = "lam cccd lan dau can giay to gi"
+
+
+def _procedure(code: str, name: str, text: str) -> list[Chunk]:
+    """A portal procedure as the index holds it: sections that carry the name as context."""
+    return [Chunk(id=f"tthc:{code}#{slug}", unit_id=f"tthc:{code}#{slug}", article_ref=code,
+                  collection="procedures", doc_id=f"tthc:{code}", heading=heading, text=body, citation=name,
+                  context=name, level=Level.SECTION.value, doc_type="Thủ tục hành chính")
+            for slug, heading, body in (("tong-quan", "Tổng quan", f"Thủ tục {name}."),
+                                        ("ho-so", "Thành phần hồ sơ", text))]
+
+
+def _index() -> LegalIndex:
+    """One identity-card procedure among licences whose long texts repeat the question's generic words."""
+    chunks = _procedure(CARD, "Cấp thẻ căn cước cho công dân", "Phiếu thu thập thông tin dân cư.")
+    for i, what in enumerate(("kinh doanh dịch vụ kiểm toán", "hành nghề dược", "kinh doanh vận tải",
+                              "hoạt động xây dựng", "hành nghề luật sư")):
+        chunks += _procedure(f"LIC-{i}", f"Cấp giấy phép {what} (Cấp lần đầu)", GENERIC)
+    return LegalIndex.build(chunks, workers=1)
+
+
+def test_an_expansion_counts_like_a_typed_word_and_ask_words_count_little():
+    tokens = question_tokens(QUESTION)
+    assert tokens["cuoc"] == tokens["can_cuoc"] == 1.0  # "cccd" → "căn cước"
+    assert tokens["giay_to"] == tokens["gi"] == ASK_WEIGHT
+    assert tokens["lan_dau"] == 1.0
+    assert content_words(QUESTION) == 3  # cccd lan dau
+
+
+def test_a_short_question_gets_the_procedure_its_words_name_first():
+    index = _index()
+    hits = index.search(QUESTION, k=5)
+    assert hits[0].article_ref != CARD  # BM25 prefers the licences that repeat "lần đầu … giấy tờ"
+    named = prefer_named(index.names, index.chunks, QUESTION, hits)
+    assert named[0].article_ref == CARD and named[0].matched == "name" and named[0].chunk.heading == "Tổng quan"
+    assert [h.rank for h in named] == list(range(1, len(named) + 1)) and len(named) == len(hits)
+    assert CARD not in [h.article_ref for h in named[1:]]
+
+
+def test_long_questions_and_masked_procedures_keep_the_search_order():
+    index = _index()
+    long_question = QUESTION + " " + " ".join(["hồ sơ nộp theo mẫu của cơ quan nhà nước"] * 2)
+    assert content_words(long_question) > SHORT_WORDS
+    hits = index.search(long_question, k=5)
+    assert prefer_named(index.names, index.chunks, long_question, hits) == hits
+    blocked = np.array([ref != CARD for ref in index.article_of])
+    hits = index.search(QUESTION, k=5)
+    assert prefer_named(index.names, index.chunks, QUESTION, hits, blocked)[0].article_ref != CARD
+
+
+def test_law_articles_have_no_names(law_chunks):
+    law = LegalIndex.build(law_chunks, workers=1)
+    assert not law.names.rows and law.names.best("đăng ký khai sinh") is None
