@@ -125,7 +125,8 @@ def serve(
             probe.bind((host, port))
         except OSError as exc:
             raise UserError(f"cannot listen on {host}:{port} ({exc.strerror})") from exc
-    loaded = open_index(settings.index_dir, threads=settings.threads)  # a bad index stops here, in one line
+    loaded = open_index(settings.index_dir, threads=settings.threads,  # a bad index stops here, in one line
+                        cache_size=settings.search_cache_size)
     loaded.warm()
     try:
         application = create_app(settings, index=loaded)

@@ -47,6 +47,11 @@ class Assistant:
         mask = self.index.columns.mask(self._filters(self.procedure_collections, in_force=True))
         return prefer_named(self.index.names, self.index.chunks, question, hits, mask)
 
+    def _record(self, procedures: list[Hit]) -> dict | None:
+        """The structured record of the first procedure hit strong enough to answer with its card."""
+        return next((self.index.procedures[h.article_ref] for h in procedures
+                     if h.article_ref in self.index.procedures and h.score >= extractive.WEAK_SCORE), None)
+
     def _filters(self, collections: tuple[str, ...], in_force: bool) -> Filters:
         return Filters(collections=collections, in_force_on=date.today() if in_force else None)
 
@@ -88,7 +93,9 @@ class Assistant:
 
     def _answer(self, question: str, text: str, intent: str, aspect: str | None, persona: Persona, lap) -> Answer:
         procedures = self._procedure_search(text) if intent == "procedure" else []
-        legal = self._search(text, self.legal_collections, in_force=intent != "reference")  # named: flagged
+        # A citizen's card cites its own legal basis; searching the law as well would only cost time.
+        carded = persona == "citizen" and self.chat_model is None and self._record(procedures) is not None
+        legal = [] if carded else self._search(text, self.legal_collections, in_force=intent != "reference")
         if intent == "legal" and not any(h.score >= extractive.WEAK_SCORE for h in legal):
             # The law is silent: a procedure the question names may answer it ("nhận con nuôi phải hơn
             # bao nhiêu tuổi" is in the procedure's conditions).
@@ -96,8 +103,7 @@ class Assistant:
                           if self.index.names_procedure(text, h)]
         lap("retrieve")
         hits = procedures + legal
-        record = next((self.index.procedures.get(h.article_ref) for h in procedures
-                       if h.article_ref in self.index.procedures and h.score >= extractive.WEAK_SCORE), None)
+        record = self._record(procedures)
         strong = [h for h in legal + procedures if h.matched == "reference" or h.score >= extractive.WEAK_SCORE]
         if record is not None:
             answer = extractive.procedure_answer(question, card_from_record(record), procedures, aspect, record)

@@ -25,6 +25,7 @@ class Settings(BaseSettings):
                                                "path to a sentence-transformers model")
     chunk_max_chars: int = Field(1500, ge=200, le=20000)
     threads: int = Field(1, ge=1, le=64, description="OpenMP/FAISS threads for interactive queries")
+    search_cache_size: int = Field(2048, ge=0, description="distinct searches whose results are kept; 0 = none")
 
     llm_backend: str = Field("extractive", description="extractive | openai | llamacpp | transformers")
     llm_base_url: str | None = None

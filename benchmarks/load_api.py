@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import socket
@@ -26,6 +27,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,26 +86,27 @@ async def _search(client: httpx.AsyncClient, tally: Tally, query: str) -> None:
 
 
 async def _client(n: int, client: httpx.AsyncClient, tally: Tally, deadline: float, chat_share: float,
-                  stream_every: int) -> None:
+                  stream_every: int, questions: Sequence[str], searches: Sequence[str]) -> None:
     rng = random.Random(n)
     chats = 0
     while time.perf_counter() < deadline:
         try:
             if rng.random() < chat_share:
                 chats += 1
-                await _chat(client, tally, rng.choice(QUESTIONS), stream_every > 0 and chats % stream_every == 0)
+                await _chat(client, tally, rng.choice(questions), stream_every > 0 and chats % stream_every == 0)
             else:
-                await _search(client, tally, rng.choice(SEARCHES))
+                await _search(client, tally, rng.choice(searches))
         except httpx.HTTPError as exc:
             tally.errors[type(exc).__name__] += 1
 
 
-async def run_load(url: str, clients: int, seconds: float, chat_share: float, stream_every: int) -> Tally:
+async def run_load(url: str, clients: int, seconds: float, chat_share: float, stream_every: int,
+                   questions: Sequence[str] = QUESTIONS, searches: Sequence[str] = SEARCHES) -> Tally:
     tally = Tally()
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
         deadline = time.perf_counter() + seconds
-        await asyncio.gather(*(_client(n, client, tally, deadline, chat_share, stream_every)
+        await asyncio.gather(*(_client(n, client, tally, deadline, chat_share, stream_every, questions, searches)
                                for n in range(clients)))
     return tally
 
@@ -127,12 +130,12 @@ def _rss_mb(pid: int) -> float:
 class Server:
     """``python -m assistant serve`` in a child process, with its peak RSS sampled in the background."""
 
-    def __init__(self, index: Path):
+    def __init__(self, index: Path, env: dict[str, str] | None = None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.tmp = tempfile.TemporaryDirectory(prefix="load-api-")
         env = {**os.environ, "LEGAL_RATE_LIMIT_PER_MINUTE": "0", "LEGAL_VAR_DIR": self.tmp.name,
-               "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
+               "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1", **(env or {})}
         self.proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--index", str(index),
                                       "--port", str(self.port)], env=env, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE)
@@ -191,8 +194,13 @@ def main() -> None:
     p.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     p.add_argument("--chat-share", type=float, default=0.5, help="fraction of requests that are chat questions")
     p.add_argument("--stream-every", type=int, default=5, help="every n-th chat question is streamed (0: none)")
+    p.add_argument("--questions", type=Path, help="JSONL with a \"question\" per line, asked and searched instead "
+                                                  "of the built-in dozen (e.g. eval/data/procedures_dev.jsonl)")
+    p.add_argument("--no-cache", action="store_true", help="start the server without its search-result cache")
     args = p.parse_args()
-    server = None if args.url else Server(args.index)
+    server = None if args.url else Server(args.index, {"LEGAL_SEARCH_CACHE_SIZE": "0"} if args.no_cache else None)
+    pool = ([json.loads(line)["question"] for line in args.questions.read_text(encoding="utf-8").splitlines()
+             if line.strip()] if args.questions else None)
     try:
         if server is not None:
             started = time.perf_counter()
@@ -200,7 +208,8 @@ def main() -> None:
             print(f"server on {server.url} ready in {time.perf_counter() - started:.1f} s "
                   f"(RSS {_rss_mb(server.proc.pid):,.0f} MB)")
         url = args.url or server.url
-        tally = asyncio.run(run_load(url, args.clients, args.duration, args.chat_share, args.stream_every))
+        tally = asyncio.run(run_load(url, args.clients, args.duration, args.chat_share, args.stream_every,
+                                       pool or QUESTIONS, pool or SEARCHES))
         report(tally, args.duration, args.clients)
         if server is not None:
             print(f"server peak RSS: {server.peak_rss:,.0f} MB (target ≤ 3,072 MB)")

@@ -39,7 +39,8 @@ def load_index(services: Services) -> None:
     """Open and warm the configured index; a failure is kept for /readyz instead of stopping the app."""
     settings = services.settings
     try:
-        index = open_index(settings.index_dir, threads=settings.threads)
+        index = open_index(settings.index_dir, threads=settings.threads,
+                           cache_size=settings.search_cache_size)
         index.warm()
     except IndexLoadError as exc:
         services.load_error = str(exc)

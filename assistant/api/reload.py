@@ -59,7 +59,8 @@ def reload_index(services: Services, directory: Path, *, actor: str) -> dict[str
     with services.upload_lock:
         attempt: dict[str, Any] = {"at": now_iso(), "index_dir": str(directory), "by": actor}
         try:
-            index = open_index(directory, threads=services.settings.threads)
+            index = open_index(directory, threads=services.settings.threads,
+                               cache_size=services.settings.search_cache_size)
             index.warm()
         except Exception as exc:  # whatever is wrong with the files, serving goes on with the old index
             reason = str(exc) if isinstance(exc, IndexLoadError) else f"{type(exc).__name__}: {exc}"

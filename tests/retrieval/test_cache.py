@@ -42,3 +42,12 @@ def test_swapping_the_reranker_forgets_cached_results(law_chunks):
     assert len(index._results) == 1
     index.reranker = None
     assert len(index._results) == 0
+
+
+def test_open_index_takes_the_cache_size(law_chunks, tmp_path):
+    from retrieval.index import open_index
+
+    LegalIndex.build(law_chunks, workers=1).save(tmp_path / "idx")
+    index = open_index(tmp_path / "idx", cache_size=0)
+    index.search("thủ tục đăng ký khai sinh", k=3)
+    assert len(index._results) == 0 and index._results.misses == 1
