@@ -81,9 +81,9 @@ def procedure_answer(question: str, card: ProcedureCard, hits: Sequence[Hit], as
     """The card and a direct answer; ``record`` (the stored procedure) lets it quote steps and conditions."""
     text = direct_answer(card, aspect, question, record)
     if card.legal_basis:
-        text += " Căn cứ pháp lý: " + "; ".join(card.legal_basis[:4]) + "."
+        text += "\nCăn cứ pháp lý: " + "; ".join(card.legal_basis[:4]) + "."
     if card.sample:
-        text += " (Nội dung mẫu của dự án — cần đối chiếu với cơ quan có thẩm quyền.)"
+        text += "\n(Nội dung mẫu của dự án — cần đối chiếu với cơ quan có thẩm quyền.)"
     cites = [citation_for(h) for h in hits if h.chunk.article_ref == card.code][:1]
     return Answer(question=question, text=text, intent="procedure", card=card, citations=cites)
 
