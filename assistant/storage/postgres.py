@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import astuple
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -27,20 +26,8 @@ except ImportError as exc:  # open_store turns this into a StoreError carrying t
     raise ModuleNotFoundError('the postgres store needs psycopg 3 and psycopg-pool: pip install -e ".[postgres]"'
                               ) from exc
 
-from .base import (
-    AuditEntry,
-    DocumentRecord,
-    ErrorKind,
-    FeedbackRecord,
-    MessageRecord,
-    Rating,
-    Role,
-    SessionRecord,
-    StoreError,
-    new_id,
-    now_iso,
-    short_title,
-)
+from .base import ErrorKind, StoreError
+from .sql import SqlStore
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -101,18 +88,14 @@ def split_dsn(dsn: str) -> tuple[str, str | None]:
     return urlunsplit(parts._replace(query=rest)), schema or None
 
 
-def _audit(row: tuple) -> AuditEntry:
-    *head, detail = row
-    return AuditEntry(*head, detail=detail)
+class PostgresStore(SqlStore):
+    """The shared SQL over a connection pool; insertion order is the ``seq`` identity column."""
 
+    PARAM = "%s"
+    ORDER = "seq"
+    NO_LIMIT = None
+    UNKNOWN_SESSION = errors.ForeignKeyViolation
 
-_MESSAGE_COLUMNS = "id, session_id, role, text, created_at, answer"
-_DOC_COLUMNS = "id, filename, stored_name, doc_id, title, size_bytes, chunks, created_at, deleted_at"
-_SESSION_SELECT = ("SELECT s.id, s.created_at, s.title, (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id) "
-                   "FROM sessions s")
-
-
-class PostgresStore:
     def __init__(self, dsn: str, *, schema: str | None = None, pool_size: int = POOL_SIZE, timeout_s: float = 5.0):
         if schema is not None and not _SCHEMA_NAME.fullmatch(schema):
             raise StoreError("unavailable", f"schema name {schema!r} must be lower-case letters, digits and _")
@@ -168,97 +151,14 @@ class PostgresStore:
         with self._errors(), self._pool.connection() as conn:
             return conn.execute(sql, params).fetchall()
 
-    # ---- sessions and messages ---------------------------------------------------------------
-    def create_session(self, title: str = "") -> SessionRecord:
-        record = SessionRecord(new_id(), now_iso(), short_title(title))
-        with self._write() as db:
-            db.execute("INSERT INTO sessions (id, created_at, title) VALUES (%s, %s, %s)", astuple(record)[:3])
-        return record
+    @staticmethod
+    def _to_json(value: Any) -> Json:
+        return Json(value)
 
-    def get_session(self, session_id: str) -> SessionRecord | None:
-        rows = self._read(f"{_SESSION_SELECT} WHERE s.id = %s", (session_id,))
-        return SessionRecord(*rows[0]) if rows else None
-
-    def list_sessions(self, limit: int = 50) -> list[SessionRecord]:
-        rows = self._read(f"{_SESSION_SELECT} ORDER BY s.created_at DESC, s.seq DESC LIMIT %s", (limit,))
-        return [SessionRecord(*r) for r in rows]
-
-    def delete_session(self, session_id: str) -> bool:
-        with self._write() as db:
-            return db.execute("DELETE FROM sessions WHERE id = %s", (session_id,)).rowcount > 0
-
-    def add_message(self, session_id: str, role: Role, text: str, answer: dict[str, Any] | None = None, *,
-                    message_id: str | None = None) -> MessageRecord:
-        record = MessageRecord(message_id or new_id(), session_id, role, text, now_iso(), answer)
-        payload = Json(answer) if answer is not None else None
-        with self._write() as db:
-            try:
-                db.execute(f"INSERT INTO messages ({_MESSAGE_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)",
-                           (*astuple(record)[:5], payload))
-            except errors.ForeignKeyViolation as exc:
-                raise KeyError(f"unknown session {session_id!r}") from exc
-            if role == "user":
-                db.execute("UPDATE sessions SET title = %s WHERE id = %s AND title = ''",
-                           (short_title(text), session_id))
-        return record
-
-    def get_message(self, message_id: str) -> MessageRecord | None:
-        rows = self._read(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = %s", (message_id,))
-        return MessageRecord(*rows[0]) if rows else None
-
-    def list_messages(self, session_id: str, limit: int | None = None) -> list[MessageRecord]:
-        rows = self._read(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE session_id = %s ORDER BY seq DESC "
-                          "LIMIT %s", (session_id, limit or None))
-        return [MessageRecord(*r) for r in reversed(rows)]
-
-    # ---- feedback ------------------------------------------------------------------------------
-    def add_feedback(self, message_id: str, rating: Rating, comment: str | None = None) -> FeedbackRecord:
-        record = FeedbackRecord(new_id(), message_id, rating, comment, now_iso())
-        with self._write() as db:
-            db.execute("INSERT INTO feedback (id, message_id, rating, comment, created_at) "
-                       "VALUES (%s, %s, %s, %s, %s)", astuple(record))
-        return record
-
-    def list_feedback(self, limit: int = 1000) -> list[FeedbackRecord]:
-        rows = self._read("SELECT id, message_id, rating, comment, created_at FROM feedback "
-                          "ORDER BY seq DESC LIMIT %s", (limit,))
-        return [FeedbackRecord(*r) for r in rows]
-
-    # ---- uploaded documents ----------------------------------------------------------------------
-    def add_document(self, record: DocumentRecord) -> DocumentRecord:
-        with self._write() as db:
-            db.execute(f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES ({', '.join(['%s'] * 9)})", astuple(record))
-        return record
-
-    def get_document(self, document_id: str) -> DocumentRecord | None:
-        rows = self._read(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = %s", (document_id,))
-        return DocumentRecord(*rows[0]) if rows else None
-
-    def list_documents(self, include_deleted: bool = False) -> list[DocumentRecord]:
-        where = "" if include_deleted else "WHERE deleted_at IS NULL"
-        rows = self._read(f"SELECT {_DOC_COLUMNS} FROM documents {where} ORDER BY seq")
-        return [DocumentRecord(*r) for r in rows]
-
-    def mark_document_deleted(self, document_id: str) -> DocumentRecord | None:
-        with self._write() as db:
-            db.execute("UPDATE documents SET deleted_at = %s WHERE id = %s AND deleted_at IS NULL",
-                       (now_iso(), document_id))
-            row = db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = %s", (document_id,)).fetchone()
-        return DocumentRecord(*row) if row else None
-
-    # ---- audit log -------------------------------------------------------------------------------
-    def audit(self, action: str, actor: str = "", target: str = "", detail: dict[str, Any] | None = None
-              ) -> AuditEntry:
-        entry = AuditEntry(new_id(), now_iso(), action, actor, target, dict(detail or {}))
-        with self._write() as db:
-            db.execute("INSERT INTO audit (id, at, action, actor, target, detail) VALUES (%s, %s, %s, %s, %s, %s)",
-                       (*astuple(entry)[:5], Json(entry.detail)))
-        return entry
-
-    def audit_log(self, limit: int = 100) -> list[AuditEntry]:
-        rows = self._read("SELECT id, at, action, actor, target, detail FROM audit ORDER BY seq DESC LIMIT %s",
-                          (limit,))
-        return [_audit(r) for r in rows]
+    @staticmethod
+    def _from_json(value: Any) -> Any:
+        """psycopg has already parsed the JSON column."""
+        return value
 
     def close(self) -> None:
         self._pool.close()

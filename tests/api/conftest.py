@@ -35,6 +35,22 @@ c) Hoa được trồng để phát miễn phí trong ngày hội.
 Điều 3. Hiệu lực thi hành
 Nghị định này có hiệu lực kể từ ngày ký.
 """
+PIGEON_DECREE = """QUYẾT ĐỊNH
+Số: 12/2032/QĐ-UBND
+Về việc nuôi chim bồ câu trong khu dân cư
+
+Điều 1. Đăng ký nuôi chim bồ câu
+1. Hộ gia đình nuôi chim bồ câu trên sân thượng phải báo với tổ dân phố.
+2. Chuồng chim bồ câu phải được vệ sinh hằng tuần.
+Điều 2. Hiệu lực
+Quyết định có hiệu lực từ ngày ký.
+"""
+
+
+@pytest.fixture(scope="session")
+def pigeon_decree() -> str:
+    """A small decree that is not in the test index: what the upload and reload tests add to it."""
+    return PIGEON_DECREE
 
 
 @pytest.fixture(scope="session")
@@ -89,6 +105,14 @@ def make_client(settings_for, shared_index, tmp_path) -> Iterator[Callable[..., 
     yield make
     for client in clients:
         client.__exit__(None, None, None)
+
+
+@pytest.fixture()
+def admin(make_client, admin_headers) -> TestClient:
+    """A client with its own index copy that sends the admin key unless told otherwise."""
+    client = make_client(own_index=True)
+    client.headers.update(admin_headers)
+    return client
 
 
 @pytest.fixture()

@@ -2,29 +2,7 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
-
-NOTICE = """QUYẾT ĐỊNH
-Số: 12/2032/QĐ-UBND
-Về việc nuôi chim bồ câu trong khu dân cư
-
-Điều 1. Đăng ký nuôi chim bồ câu
-1. Hộ gia đình nuôi chim bồ câu trên sân thượng phải báo với tổ dân phố.
-2. Chuồng chim bồ câu phải được vệ sinh hằng tuần.
-Điều 2. Hiệu lực
-Quyết định có hiệu lực từ ngày ký.
-"""
-
-
-@pytest.fixture()
-def admin(make_client, admin_headers):
-    """A client with its own index copy that sends the admin key unless told otherwise."""
-    client = make_client(own_index=True)
-    client.headers.update(admin_headers)
-    return client
 
 
 def upload(client, name, data, headers=None):
@@ -50,9 +28,9 @@ def test_admin_routes_need_the_key(admin, admin_headers):
     assert all(key not in str(e) for e in log)
 
 
-def test_upload_is_searchable_then_deleted_for_good(admin, make_client, settings_for):
+def test_upload_is_searchable_then_deleted_for_good(admin, make_client, settings_for, pigeon_decree):
     assert not any(h.startswith("uploads:") for h in found(admin, "chim bồ câu sân thượng"))
-    r = upload(admin, "quyet-dinh.txt", NOTICE.encode())
+    r = upload(admin, "quyet-dinh.txt", pigeon_decree.encode())
     assert r.status_code == 201
     doc = r.json()
     assert doc["chunks"] == 2 and doc["doc_id"] == "uploads:12/2032/QĐ-UBND" and "stored_name" not in doc
@@ -80,9 +58,9 @@ def test_upload_is_searchable_then_deleted_for_good(admin, make_client, settings
     assert not list((settings_for().var_dir / "uploads").iterdir())  # the file went with it
 
 
-def test_same_document_again_replaces_the_first(admin):
-    first = upload(admin, "a.txt", NOTICE.encode()).json()
-    second = upload(admin, "b.md", NOTICE.replace("hằng tuần", "hằng ngày").encode()).json()
+def test_same_document_again_replaces_the_first(admin, pigeon_decree):
+    first = upload(admin, "a.txt", pigeon_decree.encode()).json()
+    second = upload(admin, "b.md", pigeon_decree.replace("hằng tuần", "hằng ngày").encode()).json()
     assert second["replaced"] == [first["document_id"]]
     assert [d["document_id"] for d in admin.get("/api/documents").json()["documents"]] == [
         second["document_id"]]
@@ -90,21 +68,14 @@ def test_same_document_again_replaces_the_first(admin):
     assert "hằng ngày" in unit["text"]
 
 
-def test_file_name_is_never_a_path(admin, settings_for, tmp_path):
-    r = upload(admin, "../../../../tmp/evil/..\\..\\quyet dinh.txt", NOTICE.encode())
+def test_file_name_is_never_a_path(admin, settings_for, tmp_path, pigeon_decree):
+    r = upload(admin, "../../../../tmp/evil/..\\..\\quyet dinh.txt", pigeon_decree.encode())
     assert r.status_code == 201 and r.json()["filename"] == "quyet dinh.txt"
     uploads = settings_for().var_dir / "uploads"
     (stored,) = uploads.iterdir()
-    assert stored.name == f"{r.json()['document_id']}.txt" and stored.read_text(encoding="utf-8") == NOTICE
+    assert stored.name == f"{r.json()['document_id']}.txt"
+    assert stored.read_text(encoding="utf-8") == pigeon_decree
     assert not (tmp_path / "evil").exists() and not any(p.name == "quyet dinh.txt" for p in tmp_path.rglob("*"))
-
-
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in entries.items():
-            zf.writestr(name, data)
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize(("name", "data", "status", "code"), [
@@ -114,8 +85,6 @@ def _zip(entries: dict[str, bytes]) -> bytes:
     ("fake.pdf", b"<html>not a pdf</html>", 422, "invalid_file"),
     ("binary.txt", b"abc\x00\x01\x02", 422, "invalid_file"),
     ("broken.docx", b"PK\x03\x04 not really", 422, "invalid_file"),
-    ("other.docx", _zip({"hello.txt": b"hi"}), 422, "invalid_file"),
-    ("bomb.docx", _zip({"word/document.xml": b"<w/>" + b" " * 30_000_000}), 422, "invalid_file"),
     ("blank.pdf", b"%PDF-1.4\n%%EOF", 422, "unreadable_document"),
 ])
 def test_bad_files_are_refused_and_not_kept(admin, settings_for, name, data, status, code):

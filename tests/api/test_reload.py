@@ -25,26 +25,19 @@ from legal_corpus.loaders.files import load_files
 from retrieval.build import update_index
 from retrieval.index import open_index
 
-PIGEONS = """QUYẾT ĐỊNH
-Số: 12/2032/QĐ-UBND
-Về việc nuôi chim bồ câu trong khu dân cư
-
-Điều 1. Đăng ký nuôi chim bồ câu
-Hộ gia đình nuôi chim bồ câu trên sân thượng phải báo với tổ dân phố.
-"""
 PIGEON_QUERY = "chim bồ câu sân thượng"
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture()
-def indexes(index_dir, settings_for) -> tuple[Path, Path]:
+def indexes(index_dir, settings_for, pigeon_decree) -> tuple[Path, Path]:
     """Two indexes under the app's var folder: the test index, and the same plus a pigeon decree."""
     var = settings_for().var_dir
     first, second = var / "index-a", var / "index-b"
     shutil.copytree(index_dir, first)
     shutil.copytree(index_dir, second)
     source = var / "quyet-dinh.txt"
-    source.write_text(PIGEONS, encoding="utf-8")
+    source.write_text(pigeon_decree, encoding="utf-8")
     update_index(second, load_files(source, collection="laws"), embedder_spec="none", source="files", workers=1)
     return first, second
 

@@ -17,22 +17,13 @@ import pytest
 from assistant.api.errors import ApiError, BodyTooLarge
 from assistant.api.middleware import limited_receive
 
-NOTICE = """QUYẾT ĐỊNH
-Số: 12/2032/QĐ-UBND
-Về việc nuôi chim bồ câu trong khu dân cư
-
-Điều 1. Đăng ký nuôi chim bồ câu
-Hộ gia đình nuôi chim bồ câu trên sân thượng phải báo với tổ dân phố.
-"""
 BOUNDARY = "ranh-gioi-thu-nghiem"
 
 
-@pytest.fixture()
-def admin(make_client, admin_headers, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # a relative path that escaped would land under tmp_path, and be seen
-    client = make_client(own_index=True)
-    client.headers.update(admin_headers)
-    return client
+@pytest.fixture(autouse=True)
+def in_tmp_path(tmp_path, monkeypatch) -> None:
+    """Runs before ``admin``: a relative path that escaped would land under tmp_path, and be seen."""
+    monkeypatch.chdir(tmp_path)
 
 
 def files_under(root: Path) -> set[str]:
@@ -117,7 +108,9 @@ def billion_laughs_docx() -> bytes:
     ("trang.svg", b"<svg onload=alert(1)>", 415, "unsupported_file_type"),
     ("van-ban.pdf.exe", b"MZ\x90\x00", 415, "unsupported_file_type"),
     ("pdf-that-is-docx.docx", b"%PDF-1.7\n", 422, "invalid_file"),
+    ("other.docx", zip_of({"hello.txt": b"hi"}), 422, "invalid_file"),
     ("bomb.docx", zip_of({"word/document.xml": b"\x00" * 60_000_000}), 422, "invalid_file"),
+    ("spaces-bomb.docx", zip_of({"word/document.xml": b"<w/>" + b" " * 30_000_000}), 422, "invalid_file"),
     ("hidden-bomb.docx", lying_zip("word/document.xml", b"<w/>" * 2_000_000, 100), 422, "unreadable_document"),
     ("laughs.docx", billion_laughs_docx(), 422, "unreadable_document"),
     ("fake-header.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 400 + b"\n%%EOF", 422, "unreadable_document"),
@@ -126,6 +119,8 @@ def billion_laughs_docx() -> bytes:
 def test_disguised_and_bomb_files_are_refused(admin, name, data, status, code):
     assert_error(upload(admin, name, data), status, code)
     assert admin.get("/api/documents").json()["documents"] == []
+    uploads = Path(admin.app.state.services.settings.var_dir) / "uploads"
+    assert not uploads.exists() or not list(uploads.iterdir())
 
 
 @pytest.mark.usefixtures("only_app_folders_change")
@@ -178,8 +173,8 @@ def test_a_body_without_length_is_cut_at_the_limit():
     (b"..", None),
     (b"tai\x00lieu.txt", "tailieu.txt"),
 ])
-def test_file_names_never_become_paths(admin, filename, shown):
-    r = raw_upload(admin, filename, NOTICE.encode())
+def test_file_names_never_become_paths(admin, pigeon_decree, filename, shown):
+    r = raw_upload(admin, filename, pigeon_decree.encode())
     if shown is None:  # nothing of the name is left: no extension to accept
         assert_error(r, 415, "unsupported_file_type")
         return
@@ -191,14 +186,14 @@ def test_file_names_never_become_paths(admin, filename, shown):
 
 
 @pytest.mark.usefixtures("only_app_folders_change")
-def test_same_bytes_twice_is_a_409_naming_the_first(admin):
-    first = upload(admin, "quyet-dinh.txt", NOTICE.encode())
+def test_same_bytes_twice_is_a_409_naming_the_first(admin, pigeon_decree):
+    first = upload(admin, "quyet-dinh.txt", pigeon_decree.encode())
     assert first.status_code == 201
-    again = upload(admin, "ban-sao.txt", NOTICE.encode())
+    again = upload(admin, "ban-sao.txt", pigeon_decree.encode())
     assert_error(again, 409, "duplicate_document")
     assert again.json()["error"]["details"] == {"document_id": first.json()["document_id"]}
     assert [d["document_id"] for d in admin.get("/api/documents").json()["documents"]] == [
         first.json()["document_id"]]
     assert len(list((Path(admin.app.state.services.settings.var_dir) / "uploads").iterdir())) == 1
     assert admin.delete(f"/api/documents/{first.json()['document_id']}").status_code == 204
-    assert upload(admin, "quyet-dinh.txt", NOTICE.encode()).status_code == 201  # gone, so welcome again
+    assert upload(admin, "quyet-dinh.txt", pigeon_decree.encode()).status_code == 201  # gone, so welcome again

@@ -6,9 +6,6 @@ from assistant import followup
 from assistant.answer import Turn
 from assistant.llm.base import LLMError
 from assistant.pipeline import Assistant
-from legal_corpus.loaders.demo import load_demo
-from retrieval.build import update_index
-from retrieval.index import open_index
 
 FOLLOWUPS = ["thế còn lệ phí?", "còn ở tỉnh khác thì sao", "nếu tôi ở nước ngoài thì sao", "mất bao lâu?",
              "cần giấy tờ gì", "thủ tục đó nộp ở đâu", "điều đó quy định gì", "nộp online được không",
@@ -17,13 +14,6 @@ FRESH = ["Làm hộ chiếu cần giấy tờ gì?", "Đăng ký kết hôn ở 
          "Người lao động được nghỉ mấy ngày?", "Tham ô là gì?", "con tôi 5 tuổi làm CCCD được không",
          "thủ tục do cơ quan nào giải quyết", "lệ phí đăng ký kết hôn là bao nhiêu", "trả nợ ngân hàng thế nào"]
 CCCD = Turn("Làm CCCD lần đầu cần giấy tờ gì?", "Làm CCCD lần đầu cần giấy tờ gì?", "Cấp thẻ căn cước lần đầu")
-
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("idx") / "demo"
-    update_index(directory, load_demo(), embedder_spec="none", source="demo")
-    return Assistant(open_index(directory))
 
 
 def _unmarked(text):
@@ -114,33 +104,24 @@ def test_stream_takes_history_and_ends_with_the_whole_answer(assistant):
     assert {"timings_ms", "grounded", "refused"} <= done.data.keys()
 
 
-class RewriteModel:
-    """Answers the rewrite prompt from a script; any other call (the answer composer) gets no usable answer."""
+def rewrites_only(reply):
+    """A script that answers only the rewrite prompt; the answer composer gets no usable answer."""
 
-    name = "scripted"
-
-    def __init__(self, reply):
-        self.reply = reply
-        self.prompts = []
-
-    def complete(self, messages, *, timeout):
-        prompt = messages[-1]["content"]
-        if "Câu hỏi tiếp theo" not in prompt:
+    def answer(messages):
+        if "Câu hỏi tiếp theo" not in messages[-1]["content"]:
             raise LLMError("composer not scripted")
-        self.prompts.append((prompt, timeout))
-        if isinstance(self.reply, Exception):
-            raise self.reply
-        return self.reply
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
 
-    def stream(self, messages, *, timeout):
-        yield self.complete(messages, timeout=timeout)
+    return answer
 
 
-def test_a_usable_model_rewrite_is_used(assistant):
-    model = RewriteModel("Lệ phí cấp thẻ căn cước lần đầu là bao nhiêu?")
+def test_a_usable_model_rewrite_is_used(assistant, scripted_model):
+    model = scripted_model(rewrites_only("Lệ phí cấp thẻ căn cước lần đầu là bao nhiêu?"))
     answer = Assistant(assistant.index, chat_model=model).ask("thế còn lệ phí?", history=[CCCD])
     assert answer.standalone_question == "Lệ phí cấp thẻ căn cước lần đầu là bao nhiêu?"
-    prompt, timeout = model.prompts[0]
+    prompt, timeout = model.seen[0][-1]["content"], model.timeouts[0]
     assert "Làm CCCD lần đầu cần giấy tờ gì?" in prompt and "thế còn lệ phí?" in prompt
     assert timeout <= followup.REWRITE_TIMEOUT_S
     assert answer.card.code == "DEMO-CC-01" and _fee_leads(answer)
@@ -148,13 +129,13 @@ def test_a_usable_model_rewrite_is_used(assistant):
 
 @pytest.mark.parametrize("reply", [LLMError("LLM timeout after 8 s"), "", "Câu hỏi 1: …\nCâu hỏi 2: …",
                                    "Xin lỗi, tôi không rõ.", "[1] " + "rất dài " * 80])
-def test_a_failing_or_garbage_model_rewrite_falls_back_to_the_rules(reply):
-    model = RewriteModel(reply)
+def test_a_failing_or_garbage_model_rewrite_falls_back_to_the_rules(scripted_model, reply):
+    model = scripted_model(rewrites_only(reply))
     out = followup.rewrite("thế còn lệ phí?", [CCCD], model)
-    assert model.prompts and out == followup.rule_rewrite("thế còn lệ phí?", [CCCD])
+    assert model.seen and out == followup.rule_rewrite("thế còn lệ phí?", [CCCD])
 
 
-def test_fresh_questions_never_reach_the_model():
-    model = RewriteModel("Lệ phí cấp thẻ căn cước lần đầu là bao nhiêu?")
+def test_fresh_questions_never_reach_the_model(scripted_model):
+    model = scripted_model("Lệ phí cấp thẻ căn cước lần đầu là bao nhiêu?")
     assert followup.rewrite("Làm hộ chiếu cần giấy tờ gì?", [CCCD], model) == "Làm hộ chiếu cần giấy tờ gì?"
-    assert model.prompts == []
+    assert model.seen == []

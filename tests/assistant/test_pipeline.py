@@ -1,20 +1,9 @@
 """The answer pipeline on the demo corpus and the handmade law corpus (no model, offline)."""
 
-import pytest
 
 from assistant.answer import Event
 from assistant.cards import card_from_record, direct_answer
 from assistant.pipeline import Assistant
-from legal_corpus.loaders.demo import load_demo
-from retrieval.build import update_index
-from retrieval.index import open_index
-
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("idx") / "demo"
-    update_index(directory, load_demo(), embedder_spec="none", source="demo")
-    return Assistant(open_index(directory))
 
 
 def test_procedure_question_gets_a_card_from_the_right_procedure(assistant):
@@ -78,36 +67,17 @@ def test_card_fields_from_a_portal_record():
     assert direct_answer(card, "time").splitlines()[1].startswith("Thời hạn giải quyết: 5 Ngày")
 
 
-class ScriptedModel:
-    """A chat model that answers from a script (the HTTP backend has its own tests)."""
-
-    name = "scripted"
-
-    def __init__(self, reply):
-        self.reply = reply
-        self.seen = []
-
-    def complete(self, messages, *, timeout):
-        self.seen.append(messages)
-        if isinstance(self.reply, Exception):
-            raise self.reply
-        return self.reply(messages) if callable(self.reply) else self.reply
-
-    def stream(self, messages, *, timeout):
-        yield self.complete(messages, timeout=timeout)
-
-
 def _with_model(assistant, model):
     return Assistant(assistant.index, chat_model=model)
 
 
-def test_llm_answer_is_kept_when_its_citations_check_out(assistant):
+def test_llm_answer_is_kept_when_its_citations_check_out(assistant, scripted_model):
     def good(messages):
         context = messages[-1]["content"]
         first_block = context.split("[1] ", 1)[1].split("\n", 1)[1].split("\n")[0]
         return f"Theo nguồn [1]: \u201c{first_block[:60]}\u201d [1]."
 
-    model = ScriptedModel(good)
+    model = scripted_model(good)
     answer = _with_model(assistant, model).ask("lam ho chieu o dau")
     assert answer.composer == "scripted" and not answer.notes
     assert answer.citations and answer.citations[0].block == 1
@@ -115,12 +85,12 @@ def test_llm_answer_is_kept_when_its_citations_check_out(assistant):
     assert answer.card is not None  # the card still comes from the structured record
 
 
-def test_unbacked_or_failing_llm_falls_back_to_the_extractive_answer(assistant):
+def test_unbacked_or_failing_llm_falls_back_to_the_extractive_answer(assistant, scripted_model):
     from assistant.llm.base import LLMError
 
     extractive_text = assistant.ask("lam ho chieu o dau").text
     for reply in ("Lệ phí là 200.000 đồng [9].", "Theo quy định, phí là 5 triệu đồng.",
                   LLMError("LLM timeout after 30 s at http://127.0.0.1:1")):
-        answer = _with_model(assistant, ScriptedModel(reply)).ask("lam ho chieu o dau")
+        answer = _with_model(assistant, scripted_model(reply)).ask("lam ho chieu o dau")
         assert answer.text == extractive_text and answer.composer == "extractive"
         assert answer.notes and "extractive answer shown" in answer.notes[0]
