@@ -22,7 +22,7 @@ import numpy as np
 
 from retrieval.index import DEFAULT_WEIGHTS, RERANK_DEPTH, open_index
 from retrieval.lexical import query_view
-from retrieval.rerank import WEIGHTS_FILE, Reranker, features
+from retrieval.rerank import WEIGHTS_FILE, Reranker, features, query_side
 
 from .datasets import DatasetError, load_dataset
 from .metrics import mean, recall_at_k, reciprocal_rank
@@ -40,7 +40,8 @@ def collect(dataset: str, index_dir: Path, data_dir: Path, limit: int | None = N
         cands = index.candidates(q.text, None, DEFAULT_WEIGHTS, RERANK_DEPTH)
         view = query_view(q.text)
         idf = index.idf(view)
-        x = [features(q.text, view, index.chunks[c.row], c, idf) for c, _ in cands]
+        qs = query_side(q.text, view, idf)
+        x = [features(qs, view, index.chunks[c.row], c) for c, _ in cands]
         refs = [index.article_of[c.row] for c, _ in cands]
         rows.append((np.array(x, dtype=np.float64).reshape(len(x), -1), np.array([r in q.gold for r in refs]),
                      refs, set(q.gold)))

@@ -28,7 +28,7 @@ from .expansion import expand, expansions
 from .fusion import best_per_article, top_rows, weighted
 from .lexical import VIEWS, LexicalIndex, TokenTable, chunk_tokens, lexical_tokens, query_view
 from .names import NameIndex
-from .rerank import Candidate, features, load_reranker, prefer_plain_variants, question_names
+from .rerank import Candidate, features, load_reranker, prefer_plain_variants, query_side, question_names
 from .store import (
     CHUNKS,
     FORMAT_VERSION,
@@ -275,7 +275,8 @@ class LegalIndex:
         if self.reranker is not None and ranked:
             view = query_view(query)
             idf = self.idf(view)
-            probs = self.reranker.score([features(query, view, self.chunks[c.row], c, idf) for c, _ in ranked])
+            qs = query_side(query, view, idf)
+            probs = self.reranker.score([features(qs, view, self.chunks[c.row], c) for c, _ in ranked])
             ranked = [(ranked[i][0], float(probs[i])) for i in np.argsort(-probs, kind="stable")]
         return prefer_plain_variants(expand(query), ranked, self.chunks, self._folded_idf)[:limit]
 

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -56,9 +57,28 @@ def _cover(query: set[str], field: set[str]) -> float:
     return len(query & field) / len(query) if query else 0.0
 
 
-def _idf_cover(query: set[str], field: set[str], idf) -> float:
-    total = sum(idf(t) for t in query)
-    return sum(idf(t) for t in query & field) / total if total else 0.0
+def _idf_cover(query: frozenset[str], field: frozenset[str], weight: dict[str, float], total: float) -> float:
+    return sum(weight[t] for t in query & field) / total if total else 0.0
+
+
+class QuerySide(NamedTuple):
+    """What the features need of a query, computed once for the ~50 candidates it is scored with."""
+
+    text: str
+    tokens: frozenset[str]
+    pairs: frozenset[str]
+    weight: dict[str, float]  # IDF of each token
+    total: float
+
+
+def _unit_idf(token: str) -> float:
+    return 1.0
+
+
+def query_side(query: str, view: str, idf=_unit_idf) -> QuerySide:
+    q = frozenset(lexical_tokens(query, view))
+    weight = {t: idf(t) for t in q}
+    return QuerySide(query, q, frozenset(t for t in q if "_" in t), weight, sum(weight[t] for t in q))
 
 
 @lru_cache(maxsize=32768)
@@ -73,9 +93,8 @@ def _text_field(text: str, view: str) -> frozenset[str]:
     return frozenset(lexical_tokens(text, view, normalized=True))
 
 
-def features(query: str, view: str, chunk: Chunk, cand: Candidate, idf=lambda t: 1.0) -> list[float]:
-    q = set(lexical_tokens(query, view))
-    q_pairs = {t for t in q if "_" in t}
+def features(qs: QuerySide, view: str, chunk: Chunk, cand: Candidate) -> list[float]:
+    q, q_pairs, weight, total = qs.tokens, qs.pairs, qs.weight, qs.total
     # A procedure or guide section is known by the procedure's name, like its BM25 title.
     section = chunk.level == Level.SECTION.value
     heading = _short_field(f"{chunk.context} {chunk.heading}" if section else chunk.heading, view)
@@ -90,11 +109,10 @@ def features(query: str, view: str, chunk: Chunk, cand: Candidate, idf=lambda t:
     ]
     # "X là gì?" is answered by a definitions article ("Giải thích từ ngữ") 84% of the time
     # on the Zalo dev set; other questions rarely are.
-    asks, gives = bool(_ASKS_DEFINITION.search(query)), bool(_DEFINITIONS.search(chunk.heading))
+    asks, gives = bool(_ASKS_DEFINITION.search(qs.text)), bool(_DEFINITIONS.search(chunk.heading))
     row += [float(asks and gives), float(gives and not asks)]
     text = _text_field(chunk.text, view)
-    row += [_idf_cover(q, heading, idf), _idf_cover(q, context, idf), _idf_cover(q, title, idf),
-            _idf_cover(q, text, idf)]
+    row += [_idf_cover(q, field, weight, total) for field in (heading, context, title, text)]
     row.extend(float(chunk.doc_type == t) for t in DOC_TYPES)
     return row
 
@@ -113,7 +131,12 @@ def procedure_name(chunk: Chunk) -> _Name | None:
     """The name of the procedure or guide a section belongs to (sections carry it as context)."""
     if chunk.level != Level.SECTION.value or not chunk.context:
         return None
-    name = _LEADING_THU_TUC.sub("", chunk.context)  # some portal names start "Thủ tục …", others not
+    return _name(chunk.context)
+
+
+@lru_cache(maxsize=8192)
+def _name(context: str) -> _Name:
+    name = _LEADING_THU_TUC.sub("", context)  # some portal names start "Thủ tục …", others not
     return _Name(frozenset(t for t in lexical_tokens(name, "accent") if "_" not in t),
                  frozenset(lexical_tokens(name, "folded")))
 

@@ -3,12 +3,12 @@ import json
 import numpy as np
 
 from retrieval.index import DEFAULT_WEIGHTS, LegalIndex
-from retrieval.rerank import FEATURES, Candidate, Reranker, features, load_reranker
+from retrieval.rerank import FEATURES, Candidate, Reranker, features, load_reranker, query_side
 
 
 def test_feature_vector_matches_the_feature_names(law_chunks):
     chunk = law_chunks[1]
-    row = features("thủ tục đăng ký khai sinh", "accent", chunk, Candidate(0, 0, 1.0, None, 2))
+    row = features(query_side("thủ tục đăng ký khai sinh", "accent"), "accent", chunk, Candidate(0, 0, 1.0, None, 2))
     assert len(row) == len(FEATURES) == len(set(FEATURES))
     named = dict(zip(FEATURES, row, strict=True))
     assert named["q_in_heading"] > 0.5 and named["inv_rank"] == 1.0 and named["type=Luật"] == 1.0
@@ -68,7 +68,7 @@ def test_idf_weights_rare_tokens_higher(law_chunks):
     index = LegalIndex.build(law_chunks, workers=1)
     idf = index.idf("accent")
     assert idf("điều") < idf("vân") and idf("không-có-từ-này") == 0.0
-    row = features("vân tay khuôn mặt", "accent", law_chunks[-3], Candidate(0, 0, 1.0, None, 1), idf)
+    row = features(query_side("vân tay khuôn mặt", "accent", idf), "accent", law_chunks[-3], Candidate(0, 0, 1.0, None, 1))
     assert len(row) == len(FEATURES)
 
 
