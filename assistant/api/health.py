@@ -3,6 +3,7 @@ answers), ``/metrics``."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter
@@ -14,6 +15,16 @@ from .metrics import CONTENT_TYPE
 from .services import ServicesDep
 
 router = APIRouter(tags=["operations"])
+_PATH = re.compile(r"(?<![^\s'\"(])(?:/[^\s/:'\"]+)+/([^\s/:'\"]+)")  # absolute paths only
+
+
+def _no_paths(value: Any) -> Any:
+    """The probe is public: absolute server paths in messages are cut to their last name ("/srv/x/idx" → "idx")."""
+    if isinstance(value, str):
+        return _PATH.sub(r"\1", value)
+    if isinstance(value, dict):
+        return {k: _no_paths(v) for k, v in value.items()}
+    return value
 
 
 @router.get("/healthz")
@@ -33,15 +44,15 @@ def readyz(services: ServicesDep) -> dict[str, Any]:
     """
     live = services.live
     if live is None:
-        raise ApiError("index_not_ready", details={"reason": services.load_error or "loading",
-                                                   "last_reload": services.last_reload})
+        raise ApiError("index_not_ready", details=_no_paths({"reason": services.load_error or "loading",
+                                                             "last_reload": services.last_reload}))
     index = live[0]
     llm = llm_health(services.chat_model, services.settings.llm_backend, services.llm_config_error)
     return {"status": "ready" if llm["ok"] else "degraded",
             "index": {"chunks": len(index.chunks), "collections": sorted(index.columns.collection_names),
                       "updated": index.manifest.get("updated", "")},
             "composer": getattr(services.chat_model, "name", "extractive"), "llm": llm,
-            "last_reload": services.last_reload}
+            "last_reload": _no_paths(services.last_reload)}
 
 
 @router.get("/metrics", response_class=PlainTextResponse)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
+from .auth import AdminDep
 from .errors import ApiError
 from .schemas import ErrorResponse, MessageList, SessionList, SessionOut
 from .services import Services, ServicesDep
@@ -22,9 +23,12 @@ def create_session(services: ServicesDep) -> dict[str, Any]:
     return asdict(services.store.create_session())
 
 
-@router.get("/api/sessions", response_model=SessionList)
-def list_sessions(services: ServicesDep, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
-    """The latest sessions first, with their titles and message counts."""
+@router.get("/api/sessions", response_model=SessionList,
+            responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}})
+def list_sessions(services: ServicesDep, _: AdminDep,
+                  limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+    """The latest sessions first, with their titles and message counts (admin key: citizens' sessions are
+    private; a citizen reaches their own by its unguessable id)."""
     return {"sessions": [asdict(s) for s in services.store.list_sessions(limit)]}
 
 

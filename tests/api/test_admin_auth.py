@@ -34,8 +34,8 @@ ROUTES = admin_routes()
 
 def test_admin_routes_are_the_expected_ones():
     assert ROUTES == [("DELETE", "/api/documents/{document_id}"), ("GET", "/api/documents"),
-                      ("GET", "/api/documents/{document_id}"), ("POST", "/api/admin/reload"),
-                      ("POST", "/api/documents")]
+                      ("GET", "/api/documents/{document_id}"), ("GET", "/api/sessions"),
+                      ("POST", "/api/admin/reload"), ("POST", "/api/documents")]
 
 
 def call(client, method: str, path: str, headers: dict[str, str]):

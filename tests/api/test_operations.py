@@ -97,14 +97,15 @@ class FullDisk(SQLiteStore):
         raise StoreError("full", "disk full")
 
 
-def test_store_failure_is_a_503_and_keeps_what_was_stored(settings_for, shared_index, tmp_path):
+def test_store_failure_is_a_503_and_keeps_what_was_stored(settings_for, shared_index, tmp_path, admin_headers):
     store = FullDisk(tmp_path / "app.sqlite3")
     kept = store.create_session("trước sự cố")
     with TestClient(create_app(settings_for(), index=shared_index, store=store)) as client:
         r = client.post("/api/chat", json={"message": "xin chào", "session_id": kept.session_id})
         assert_error(r, 503, "storage_unavailable")
         assert r.json()["error"]["details"] == {"kind": "full"}
-        assert client.get("/api/sessions").json()["sessions"][0]["session_id"] == kept.session_id
+        listed = client.get("/api/sessions", headers=admin_headers).json()["sessions"]
+        assert listed[0]["session_id"] == kept.session_id
     assert store.audit_log()[0].action == "store.error"
     store.close()
 

@@ -7,19 +7,27 @@ from fastapi.testclient import TestClient
 from assistant.api.app import create_app
 
 
-def test_session_lifecycle(client):
+def test_session_lifecycle(client, admin_headers):
     r = client.post("/api/sessions")
     assert r.status_code == 201
     sid = r.json()["session_id"]
     assert r.json()["created_at"]
     assert client.get(f"/api/sessions/{sid}/messages").json() == {"session_id": sid, "messages": []}
     client.post("/api/chat", json={"session_id": sid, "message": "đăng ký kết hôn ở đâu"})
-    listed = {s["session_id"]: s for s in client.get("/api/sessions").json()["sessions"]}
+    listed = {s["session_id"]: s for s in client.get("/api/sessions", headers=admin_headers).json()["sessions"]}
     assert listed[sid]["messages"] == 2 and listed[sid]["title"] == "đăng ký kết hôn ở đâu"
     assert client.delete(f"/api/sessions/{sid}").status_code == 204
     for r in (client.get(f"/api/sessions/{sid}/messages"), client.delete(f"/api/sessions/{sid}")):
         assert r.status_code == 404 and r.json()["error"]["code"] == "session_not_found"
-    assert sid not in {s["session_id"] for s in client.get("/api/sessions").json()["sessions"]}
+    assert sid not in {s["session_id"] for s in client.get("/api/sessions", headers=admin_headers).json()["sessions"]}
+
+
+def test_listing_sessions_needs_the_admin_key(client, admin_headers):
+    """Citizens' conversations are private: only an administrator may list them."""
+    client.post("/api/chat", json={"message": "đăng ký kết hôn ở đâu"})
+    assert client.get("/api/sessions").status_code == 401
+    assert client.get("/api/sessions", headers={"X-API-Key": "sai"}).status_code == 403
+    assert client.get("/api/sessions", headers=admin_headers).json()["sessions"]
 
 
 def test_sessions_survive_a_restart(settings_for, shared_index):

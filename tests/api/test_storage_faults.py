@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import asdict
 
 import pytest
 from fastapi.testclient import TestClient
@@ -54,7 +55,7 @@ def make(settings_for, shared_index, store) -> TestClient:
 
 def snapshot(client) -> dict:
     """Everything stored: sessions with their messages, and the feedback."""
-    sessions = client.get("/api/sessions").json()["sessions"]
+    sessions = [asdict(s) for s in client.app.state.services.store.list_sessions(500)]
     messages = {s["session_id"]: client.get(f"/api/sessions/{s['session_id']}/messages").json()["messages"]
                 for s in sessions}
     feedback = client.app.state.services.store.list_feedback()
