@@ -58,11 +58,16 @@ def repair_mojibake(text: str) -> str:
     """Undo UTF-8 read as Windows-1252 (copied from a mis-decoded page); other text is returned as is."""
     if len(_MOJIBAKE.findall(text)) < 2:
         return text
-    raw = [_cp1252_byte(ch) for ch in text]
-    if min(raw) < 0:
-        return text
+    # Real Vietnamese text ("cá\xa0nhân" twice passes the test above) stops at its first letter
+    # beyond Windows-1252, rather than mapping the whole text first.
+    raw = bytearray()
+    for ch in text:
+        byte = _cp1252_byte(ch)
+        if byte < 0:
+            return text
+        raw.append(byte)
     try:
-        repaired = bytes(raw).decode("utf-8")
+        repaired = raw.decode("utf-8")
     except UnicodeDecodeError:
         return text
     return repaired if has_diacritics(repaired) else text
