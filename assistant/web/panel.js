@@ -1,8 +1,6 @@
 // The side panel that shows a cited unit's text. Escape or "Đóng" closes it and puts focus back
 // on the chip that opened it, so keyboard users do not lose their place.
-import { getUnit } from './api.js';
-import { clear, el } from './dom.js';
-import { renderUnitDetail } from './units.js';
+import { showUnitIn } from './units.js';
 
 export function createPanel(root) {
   const title = root.querySelector('.panel-title');
@@ -23,14 +21,11 @@ export function createPanel(root) {
     if (loading) loading.abort();
     loading = new AbortController();
     const mine = loading;
-    clear(body).append(el('p', { className: 'msg-status', role: 'status' }, 'Đang tải nội dung điều khoản'));
     try {
-      const data = await getUnit(unitId, { signal: mine.signal });
-      clear(body).append(renderUnitDetail(data, { highlight: quote, onOpen: (id) => showUnit(id) }));
-    } catch (err) {
-      if (err.name === 'AbortError') return;
-      const message = err.status === 404 ? 'Không tìm thấy nội dung của nguồn này.' : err.message;
-      clear(body).append(el('p', { className: 'error-box', role: 'alert' }, message));
+      await showUnitIn(body, unitId, {
+        signal: mine.signal, loading: 'Đang tải nội dung điều khoản',
+        notFound: 'Không tìm thấy nội dung của nguồn này.', highlight: () => quote, onOpen: (id) => showUnit(id),
+      });
     } finally {
       if (loading === mine) loading = null;
     }

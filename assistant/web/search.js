@@ -1,9 +1,9 @@
 // The officials' search page: filters, ranked results with highlighted matches, pagination and a
 // unit view beside the results. Everything it shows follows the URL (see search-state.js).
-import { getJSON, getUnit } from './api.js';
+import { getJSON } from './api.js';
 import { clear, el, snippetNodes } from './dom.js';
 import { FILTERS, apiQuery, readState, stateQuery } from './search-state.js';
-import { citationText, copyButton, renderUnitDetail, statusTag, viDate } from './units.js';
+import { citationText, copyButton, docLine, showUnitIn } from './units.js';
 
 const PER_PAGE = 10;
 const COLLECTIONS = {
@@ -80,12 +80,6 @@ function go(next, { replace = false } = {}) {
   if (replace) window.history.replaceState(null, '', url); else window.history.pushState(null, '', url);
 }
 
-function resultMeta(r) {
-  const parts = [r.doc_type, r.doc_number, r.issuer, r.effective ? `hiệu lực từ ${viDate(r.effective)}` : '']
-    .filter(Boolean);
-  return el('p', { className: 'result-meta' }, parts.join(' · '), ' ', statusTag(r.status));
-}
-
 function resultItem(r) {
   const snippet = snippetNodes(r.snippet_html || '');
   marksByUnit.set(r.unit_id, snippet.filter((n) => n instanceof Element).map((n) => n.textContent));
@@ -100,7 +94,7 @@ function resultItem(r) {
     'Văn bản gốc') : null;
   return el('li', { className: 'result', dataset: { unitId: r.unit_id } },
     el('h2', {}, `${r.rank}. `, link),
-    resultMeta(r),
+    docLine('result-meta', r.doc_type, r),
     el('p', { className: 'snippet' }, snippet),
     el('div', { className: 'actions' },
       el('button', { type: 'button', className: 'btn btn-small view-unit', onclick: () => openUnit(r.unit_id) },
@@ -181,17 +175,13 @@ async function openUnit(unitId, { push = true } = {}) {
   unitView.hidden = false;
   layout.classList.add('has-unit');
   markOpen();
-  clear(unitBody).append(el('p', { className: 'msg-status', role: 'status' }, 'Đang tải điều khoản'));
-  unitTitle.focus();
   try {
-    const data = await getUnit(unitId, { signal: mine.signal });
-    clear(unitBody).append(renderUnitDetail(data, {
-      highlight: marksByUnit.get(unitId) || [], onOpen: (id) => openUnit(id),
-    }));
-  } catch (err) {
-    if (err.name === 'AbortError') return;
-    const message = err.status === 404 ? 'Không tìm thấy điều khoản này.' : err.message;
-    clear(unitBody).append(el('p', { className: 'error-box', role: 'alert' }, message));
+    const shown = showUnitIn(unitBody, unitId, {
+      signal: mine.signal, loading: 'Đang tải điều khoản', notFound: 'Không tìm thấy điều khoản này.',
+      highlight: () => marksByUnit.get(unitId) || [], onOpen: (id) => openUnit(id),
+    });
+    unitTitle.focus();
+    await shown;
   } finally {
     if (unitCall === mine) unitCall = null;
   }

@@ -1,7 +1,8 @@
 // How a legal unit looks on both pages: its citation, document, text, the article it belongs to,
 // neighbouring khoản and related articles, with a copy-citation button.
+import { getUnit } from './api.js';
 import { copyText } from './clipboard.js';
-import { announce, el, markedText, safeHref } from './dom.js';
+import { announce, clear, el, markedText, safeHref } from './dom.js';
 
 const STATUS = {
   in_force: 'Còn hiệu lực',
@@ -42,10 +43,11 @@ export function copyButton(getText, label = 'Sao chép trích dẫn') {
   return [button, status];
 }
 
-function docLine(unit) {
-  const parts = [unit.doc_title, unit.doc_number, unit.issuer, unit.effective ? `hiệu lực từ ${viDate(unit.effective)}` : '']
+/** "name · number · issuer · hiệu lực từ …" and the status tag of a unit or search result. */
+export function docLine(className, name, item) {
+  const parts = [name, item.doc_number, item.issuer, item.effective ? `hiệu lực từ ${viDate(item.effective)}` : '']
     .filter(Boolean);
-  return el('p', { className: 'unit-doc' }, parts.join(' · '), ' ', statusTag(unit.status));
+  return el('p', { className }, parts.join(' · '), ' ', statusTag(item.status));
 }
 
 function linkList(title, units, currentId, onOpen) {
@@ -68,7 +70,7 @@ export function renderUnitDetail(data, { highlight = [], onOpen = () => {} } = {
   const article = data.article && data.article.unit_id !== unit.unit_id ? data.article : null;
   return el('div', { className: 'unit-detail', dataset: { unitId: unit.unit_id } },
     el('p', { className: 'unit-citation' }, unit.citation || unit.article_ref || unit.unit_id),
-    docLine(unit),
+    docLine('unit-doc', unit.doc_title, unit),
     el('div', { className: 'actions' }, copyButton(() => citationText(unit)),
       href ? el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, 'Xem văn bản gốc') : null),
     unit.heading ? el('h3', { className: 'unit-heading' }, unit.heading) : null,
@@ -79,4 +81,21 @@ export function renderUnitDetail(data, { highlight = [], onOpen = () => {} } = {
     linkList('Các khoản, mục cùng điều', data.siblings, unit.unit_id, onOpen),
     linkList('Điều liên quan', data.related, unit.unit_id, onOpen),
   );
+}
+
+/**
+ * Fill target with a unit fetched from the API: a loading line, then the unit, or the error in
+ * its place (notFound for a 404); an aborted call stops quietly. highlight() is asked
+ * when the unit arrives, so marks that changed meanwhile are the ones used.
+ */
+export async function showUnitIn(target, unitId, { signal, loading, notFound, highlight, onOpen }) {
+  clear(target).append(el('p', { className: 'msg-status', role: 'status' }, loading));
+  try {
+    const data = await getUnit(unitId, { signal });
+    clear(target).append(renderUnitDetail(data, { highlight: highlight(), onOpen }));
+  } catch (err) {
+    if (err.name === 'AbortError') return;
+    const message = err.status === 404 ? notFound : err.message;
+    clear(target).append(el('p', { className: 'error-box', role: 'alert' }, message));
+  }
 }
