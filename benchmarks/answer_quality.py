@@ -5,8 +5,9 @@
 Prints per procedure set: gold procedure in the card or the top 3 hits;
 answers containing all required facts; in-scope refused. Then out-of-scope
 refused and latency p50/p95. A fact counts only if it occurs in what a user
-sees, the answer text plus the rendered card, compared after NFC, case,
-spacing and thousands-separator normalisation.
+sees, the answer text plus the rendered card, matched as ``python -m eval
+answers`` matches it (``eval.answer_parser.contains``: whole words, after NFC,
+case, spacing, thousands-separator and leading-zero normalisation).
 Targets (issue 5): ≥ 90%, ≥ 85%, ≤ 5%, ≥ 95%; extractive p95 ≤ 100 ms after retrieval.
 The test set is held out: tune on dev, report test, never tune on test.
 """
@@ -14,27 +15,18 @@ The test set is held out: tune on dev, report test, never tune on test.
 from __future__ import annotations
 
 import argparse
-import json
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.answer import Answer
 from assistant.cards import card_text
 from assistant.pipeline import Assistant
+from eval.answer_parser import contains
+from eval.datasets import BUNDLED, Question, read_generic, read_out_of_scope
 from eval.metrics import percentile
 from retrieval.index import open_index
 
-DATA = Path(__file__).resolve().parents[1] / "eval" / "data"
 SETS = {"dev": "procedures_dev.jsonl", "test": "procedures_test.jsonl", "short": "procedures_short.jsonl"}
-
-
-def normalize_shown(text: str) -> str:
-    """NFC, case-folded, single-spaced, thousands separators dropped ("8,000" = "8.000" = "8000")."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    text = re.sub(r"(?<=\d)[.,](?=\d{3}\b)", "", text)
-    return " ".join(text.split())
 
 
 def shown_text(answer: Answer) -> str:
@@ -53,18 +45,14 @@ class SetScore:
     failures: list[str] = field(default_factory=list)
 
 
-def _read(name: str) -> list[dict]:
-    return [json.loads(x) for x in (DATA / name).read_text(encoding="utf-8").splitlines() if x.strip()]
-
-
-def score_set(assistant: Assistant, questions: list[dict]) -> SetScore:
+def score_set(assistant: Assistant, questions: list[Question]) -> SetScore:
     s = SetScore(n=len(questions))
     for q in questions:
-        a = assistant.ask(q["question"])
+        a = assistant.ask(q.text)
         codes = set(a.procedure_codes) | {h["article_ref"] for h in a.hits[:3]}
-        ok = bool(codes & set(q["gold_codes"]))
-        shown = normalize_shown(shown_text(a))
-        missing = [f for f in q["facts"] if normalize_shown(f) not in shown]
+        ok = bool(codes & set(q.gold))
+        shown = shown_text(a)
+        missing = [f for f in q.facts if not contains(shown, f)]
         s.found += ok
         s.facts += not missing
         s.refused += a.refused
@@ -73,8 +61,8 @@ def score_set(assistant: Assistant, questions: list[dict]) -> SetScore:
         if not ok or missing or a.refused:
             card = f"{a.card.code} {a.card.name[:70]}" if a.card else "no card"
             top = " ".join(h["article_ref"] for h in a.hits[:3])
-            s.failures.append(f"{q['id']} [{q['aspect']}] {q['question'][:80]}\n"
-                              f"    gold {' '.join(q['gold_codes'])} | card {card} | top3 {top}"
+            s.failures.append(f"{q.id} [{q.category}] {q.text[:80]}\n"
+                              f"    gold {' '.join(q.gold)} | card {card} | top3 {top}"
                               f"{' | REFUSED' if a.refused else ''}"
                               + (f"\n    missing facts: {missing}" if missing else ""))
     return s
@@ -87,9 +75,9 @@ def main() -> None:
     args = parser.parse_args()
     assistant = Assistant(open_index(args.index))
     assistant.index.warm()
-    scores = {name: score_set(assistant, _read(file)) for name, file in SETS.items()}
-    oos = _read("out_of_scope_dev.jsonl")
-    refused_out = sum(assistant.ask(q["question"]).refused for q in oos)
+    scores = {name: score_set(assistant, read_generic(BUNDLED / file)) for name, file in SETS.items()}
+    oos = read_out_of_scope(BUNDLED / "out_of_scope_dev.jsonl")
+    refused_out = sum(assistant.ask(q.text).refused for q in oos)
     for name, s in scores.items():
         print(f"[{name}: {s.n} questions]")
         print(f"  gold procedure in card or top-3   {s.found / s.n:6.1%}  ({s.found}/{s.n}; target ≥ 90%)")
