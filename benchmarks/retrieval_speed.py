@@ -12,7 +12,6 @@ build ≤ 3 min, BM25 p95 ≤ 10 ms, hybrid p95 ≤ 60 ms, serving RSS ≤ 3 GB.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import subprocess
@@ -20,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from eval.datasets import load_dataset
 from eval.metrics import percentile
 
 
@@ -38,12 +38,10 @@ def serve(index: Path, data: Path) -> None:
     from retrieval.index import open_index
 
     start = time.perf_counter()
-    idx = open_index(index)
+    idx = open_index(index, cache_size=0)  # measure the search itself, not the result cache repeated questions hit
     idx.warm()
     load_s = time.perf_counter() - start
-    idx._results.size = 0  # measure the search itself, not the result cache repeated questions hit
-    questions = [json.loads(line)["question"]
-                 for line in (data / "eval" / "zalo_phapdien_dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    questions = [q.text for q in load_dataset("zalo-phapdien-dev", data)[1]]
     reranker = idx.reranker
 
     def run(label: str, search) -> None:

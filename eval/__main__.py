@@ -147,8 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.hits is not None:
             if not args.hits.is_file():
                 raise BenchmarkError(f"hits file not found: {args.hits}")
-            spec, questions = load_dataset(args.dataset, args.data, with_choices=not args.no_choices)
-            questions = questions[:args.limit] if args.limit else questions
+            spec, questions = load_dataset(args.dataset, args.data, with_choices=not args.no_choices, limit=args.limit)
             report = score_hits_file(dataset_name(args.dataset), spec, questions, args.hits, k=args.k, rule=args.rule)
         elif args.index is None:
             raise BenchmarkError("--index is required (or --hits to score an existing hits file)")

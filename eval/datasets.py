@@ -153,11 +153,14 @@ def read_generic(path: Path, with_choices: bool = True) -> list[Question]:
     return [_generic(path, r, with_choices) for r in _load_jsonl(path)]
 
 
+def read_out_of_scope(path: Path, with_choices: bool = True) -> list[Question]:
+    """Questions to refuse, in the generic format (``refuse`` implied)."""
+    return [_generic(path, r, with_choices, refuse=True) for r in _load_jsonl(path)]
+
+
 def read_procedures_dev(path: Path, with_choices: bool = True) -> list[Question]:
     """The procedure questions, then the out-of-scope ones from ``out_of_scope_dev.jsonl`` beside them."""
-    questions = read_generic(path, with_choices)
-    other = path.with_name("out_of_scope_dev.jsonl")
-    return questions + [_generic(other, r, with_choices, refuse=True) for r in _load_jsonl(other)]
+    return read_generic(path, with_choices) + read_out_of_scope(path.with_name("out_of_scope_dev.jsonl"), with_choices)
 
 
 DATASETS: dict[str, DatasetSpec] = {
@@ -179,8 +182,10 @@ def dataset_name(dataset: str) -> str:
     return dataset if dataset in DATASETS else Path(dataset).stem
 
 
-def load_dataset(dataset: str, data_dir: Path, with_choices: bool = True) -> tuple[DatasetSpec | None, list[Question]]:
-    """A named dataset under ``data_dir``, or a generic JSONL file; ``DatasetError`` when absent or bad."""
+def load_dataset(dataset: str, data_dir: Path, with_choices: bool = True,
+                 limit: int | None = None) -> tuple[DatasetSpec | None, list[Question]]:
+    """A named dataset under ``data_dir``, or a generic JSONL file (only its first ``limit`` questions when
+    given); ``DatasetError`` when absent or bad."""
     spec = DATASETS.get(dataset)
     path = Path(data_dir) / spec.path if spec else Path(dataset)
     if spec is None and path.suffix != ".jsonl":
@@ -194,4 +199,4 @@ def load_dataset(dataset: str, data_dir: Path, with_choices: bool = True) -> tup
         raise DatasetError(f"{path}: unexpected record layout ({type(exc).__name__}: {exc})") from exc
     if not questions:
         raise DatasetError(f"{path}: no questions")
-    return spec, questions
+    return spec, questions[:limit] if limit else questions

@@ -141,8 +141,7 @@ def run_retrieval(dataset: str, index_dir: Path, out_dir: Path, data_dir: Path, 
     """Search every question of ``dataset`` through the batch search over ``index_dir`` and score it."""
     if not Path(index_dir).is_dir():
         raise BenchmarkError(f"index not found: {index_dir} (build it first)")
-    spec, questions = load_dataset(dataset, data_dir, with_choices=with_choices)
-    questions = questions[:limit] if limit else questions
+    spec, questions = load_dataset(dataset, data_dir, with_choices=with_choices, limit=limit)
     name = dataset_name(dataset)
     out_dir.mkdir(parents=True, exist_ok=True)
     queries, hits_path = out_dir / f"queries-{name}.jsonl", out_dir / f"hits-{name}.jsonl"

@@ -116,8 +116,8 @@ def run_suite(benchmarks: Sequence[Benchmark], cfg: SuiteConfig) -> dict[str, An
         if reason:
             results["skipped"][name] = reason
             continue
-        spec, questions = load_dataset(bench.dataset, cfg.data_dir, with_choices=cfg.settings.with_choices)
-        questions = questions[:cfg.limit] if cfg.limit else questions
+        spec, questions = load_dataset(bench.dataset, cfg.data_dir, with_choices=cfg.settings.with_choices,
+                                       limit=cfg.limit)
         if cfg.index is not None:
             index_dir = cfg.index
         elif spec is not None:

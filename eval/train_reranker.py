@@ -51,10 +51,10 @@ def collect(dataset: str, index_dir: Path, data_dir: Path, limit: int | None = N
 def fit(x: np.ndarray, y: np.ndarray, c: float = 1.0) -> Reranker:
     from sklearn.linear_model import LogisticRegression
 
-    mean, scale = x.mean(axis=0), x.std(axis=0)
+    centre, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit((x - mean) / scale, y)
-    return Reranker(model.coef_[0], float(model.intercept_[0]), mean, scale)
+    model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit((x - centre) / scale, y)
+    return Reranker(model.coef_[0], float(model.intercept_[0]), centre, scale)
 
 
 def _scores(rows, orders) -> dict[str, float]:
