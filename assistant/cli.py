@@ -109,10 +109,9 @@ def serve(
 
     import uvicorn
 
-    from retrieval.index import open_index
-
     from .api.app import create_app
     from .api.reload import reload_on_sighup
+    from .api.services import open_warm_index
     from .storage import StoreError
 
     settings = get_settings()
@@ -125,9 +124,7 @@ def serve(
             probe.bind((host, port))
         except OSError as exc:
             raise UserError(f"cannot listen on {host}:{port} ({exc.strerror})") from exc
-    loaded = open_index(settings.index_dir, threads=settings.threads,  # a bad index stops here, in one line
-                        cache_size=settings.search_cache_size)
-    loaded.warm()
+    loaded = open_warm_index(settings, settings.index_dir)  # a bad index stops here, in one line
     try:
         application = create_app(settings, index=loaded)
     except StoreError as exc:

@@ -27,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from pathlib import Path
 import httpx
 import psycopg
 from load_api import QUESTIONS, Server, _free_port
+from load_api import Tally as LoadTally
 
 from eval.metrics import percentile
 
@@ -44,17 +44,8 @@ PG_SCRIPT = ROOT / "scripts" / "pg-test-server.sh"
 NO_SERVER = 3  # the script's (and this program's) exit status when PostgreSQL cannot be had
 
 
-@dataclass
-class Tally:
+class Tally(LoadTally):
     """Latencies by route, and failures as "route status" (or "route ExceptionName") → count."""
-
-    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-
-    def record(self, route: str, seconds: float, status: int) -> None:
-        self.latencies[route].append(seconds)
-        if status >= 400:
-            self.errors[f"{route} {status}"] += 1
 
     def merge(self, other: Tally) -> None:
         for route, values in other.latencies.items():
@@ -167,18 +158,13 @@ def run(dsn: str, index: Path, instances: int, clients: int, seconds: float) -> 
     """One measured run on a schema of its own: ``instances`` servers, then the records check."""
     schema = f"load_{instances}_{os.getpid()}"
     servers: list[Server] = []
-    previous = os.environ.get("LEGAL_STORE_DSN")
-    os.environ["LEGAL_STORE_DSN"] = f"{dsn}?schema={schema}"  # load_api.Server passes our environment on
     try:
         for _ in range(instances):
-            servers.append(Server(index))
+            servers.append(Server(index, {"LEGAL_STORE_DSN": f"{dsn}?schema={schema}"}))
         for server in servers:
             server.wait_ready()
         tallies, written = asyncio.run(run_load([s.url for s in servers], clients, seconds))
     finally:
-        os.environ.pop("LEGAL_STORE_DSN")
-        if previous is not None:
-            os.environ["LEGAL_STORE_DSN"] = previous
         for server in servers:
             server.stop()
     total = Tally()

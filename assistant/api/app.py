@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from assistant.settings import Settings, get_settings
 from assistant.storage import Store, open_store
-from retrieval.index import LegalIndex, open_index
+from retrieval.index import LegalIndex
 from retrieval.store import IndexLoadError
 
 from . import chat, documents, feedback, health, openai_compat, pages, reload, search, sessions, units
@@ -29,7 +29,8 @@ from .metrics import Metrics
 from .middleware import GuardMiddleware
 from .pages import WEB_DIR
 from .schemas import COMMON_ERRORS
-from .services import Services
+from .services import Services, open_warm_index
+from .uploads import max_upload_bytes
 
 log = logging.getLogger("assistant.api")
 ROUTERS = (chat, sessions, search, units, feedback, documents, reload, openai_compat, health, pages)
@@ -37,11 +38,8 @@ ROUTERS = (chat, sessions, search, units, feedback, documents, reload, openai_co
 
 def load_index(services: Services) -> None:
     """Open and warm the configured index; a failure is kept for /readyz instead of stopping the app."""
-    settings = services.settings
     try:
-        index = open_index(settings.index_dir, threads=settings.threads,
-                           cache_size=settings.search_cache_size)
-        index.warm()
+        index = open_warm_index(services.settings, services.settings.index_dir)
     except IndexLoadError as exc:
         services.load_error = str(exc)
         log.error("index not loaded: %s", exc)
@@ -89,5 +87,5 @@ def create_app(settings: Settings | None = None, *, index: LegalIndex | None = N
     app.add_middleware(GuardMiddleware, metrics=services.metrics,  # outermost: sees every response
                        limiter=RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst),
                        timeout_s=settings.request_timeout_s, csp=settings.content_security_policy,
-                       max_upload_bytes=int(settings.max_upload_mb * 1024 * 1024))
+                       max_upload_bytes=max_upload_bytes(settings))
     return app

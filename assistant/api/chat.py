@@ -19,10 +19,11 @@ from starlette.concurrency import run_in_threadpool
 from assistant.answer import Persona, Turn
 from assistant.storage.base import new_id
 
-from .errors import ApiError, error_for
+from .errors import error_for
 from .schemas import ChatRequest, ChatResponse, ErrorResponse
 from .services import Services, ServicesDep, stream_events
-from .text import clean_text, is_record_id
+from .sessions import require_session
+from .text import clean_text
 
 router = APIRouter(tags=["chat"])
 HISTORY_MESSAGES = 12  # the last six exchanges are plenty for follow-up rewriting
@@ -31,14 +32,6 @@ HISTORY_MESSAGES = 12  # the last six exchanges are plenty for follow-up rewriti
 def session_history(services: Services, session_id: str) -> list[Turn]:
     messages = services.store.list_messages(session_id, limit=HISTORY_MESSAGES)
     return [Turn.from_answer(m.answer) for m in messages if m.role == "assistant" and m.answer]
-
-
-def _open_session(services: Services, session_id: str | None, message: str) -> str:
-    if session_id is None:
-        return services.store.create_session(title=message).session_id
-    if not is_record_id(session_id) or services.store.get_session(session_id) is None:
-        raise ApiError("session_not_found")
-    return session_id
 
 
 def _sse(event: str, data: Any) -> dict[str, str]:
@@ -75,8 +68,11 @@ def chat(body: ChatRequest, request: Request, services: ServicesDep) -> Any:
     """Answer a question in a session (created when ``session_id`` is null)."""
     services.require_index()
     message = clean_text(body.message, services.settings.max_message_chars, "message", "Câu hỏi", "message")
-    session_id = _open_session(services, body.session_id, message)
-    history = session_history(services, session_id)
+    if body.session_id is None:  # a new session has no history to read
+        session_id, history = services.store.create_session(title=message).session_id, []
+    else:
+        session_id = require_session(services, body.session_id)
+        history = session_history(services, session_id)
     services.store.add_message(session_id, "user", message)
     if body.stream or "text/event-stream" in request.headers.get("accept", ""):
         return _stream(services, session_id, message, body.persona, history)

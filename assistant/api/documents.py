@@ -10,6 +10,7 @@ same document number — replaces the earlier upload.
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Response, UploadFile
@@ -20,9 +21,9 @@ from . import audit, ingest
 from .auth import AdminDep
 from .errors import ApiError
 from .schemas import DocumentCreated, DocumentList, DocumentOut, ErrorResponse
-from .services import Services, ServicesDep
+from .services import ServicesDep
 from .text import is_record_id
-from .uploads import check_content, display_name, extension, save_atomically, too_large
+from .uploads import check_content, display_name, extension, max_upload_bytes, save_atomically, too_large
 
 router = APIRouter(tags=["admin"], responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}})
 READ_BLOCK = 1024 * 1024
@@ -44,10 +45,9 @@ def _read_limited(file: UploadFile, limit: int) -> bytes:
     return bytes(data)
 
 
-def _same_bytes(services: Services, data: bytes) -> DocumentRecord | None:
+def _same_bytes(folder: Path, live: list[DocumentRecord], data: bytes) -> DocumentRecord | None:
     """The live upload with exactly these bytes (only files of the same size are read)."""
-    folder = ingest.upload_dir(services)
-    for record in services.store.list_documents():
+    for record in live:
         path = folder / record.stored_name
         if record.size_bytes == len(data) and path.is_file() and path.read_bytes() == data:
             return record
@@ -66,20 +66,20 @@ def upload_document(services: ServicesDep, actor: AdminDep,
     services.require_index()
     name = display_name(file.filename)
     ext = extension(name)
-    limit = int(services.settings.max_upload_mb * 1024 * 1024)
-    data = _read_limited(file, limit)
+    data = _read_limited(file, max_upload_bytes(services.settings))
     check_content(ext, data)
     document_id = new_id()
     folder = ingest.upload_dir(services)
     with services.upload_lock:
-        if (same := _same_bytes(services, data)) is not None:
+        live = services.store.list_documents()
+        if (same := _same_bytes(folder, live, data)) is not None:
             raise ApiError("duplicate_document", "Tệp này đã được tải lên (cùng nội dung).",
                            "This exact file was already uploaded.", status=409,
                            details={"document_id": same.document_id})
         path = save_atomically(folder, f"{document_id}{ext}", data)
         try:
             pdoc = ingest.parse_upload(path)
-            earlier = [d for d in services.store.list_documents() if d.doc_id == pdoc.doc.id]
+            earlier = [d for d in live if d.doc_id == pdoc.doc.id]
             chunks = ingest.add_document(services, pdoc)
         except Exception:
             path.unlink(missing_ok=True)

@@ -63,7 +63,10 @@ class GuardMiddleware:
     def __init__(self, app: ASGIApp, *, metrics: Metrics, limiter: RateLimiter, timeout_s: float, csp: str,
                  max_upload_bytes: int):
         self.app = app
-        self.max_upload_bytes = max_upload_bytes
+        # The most body bytes a route takes, and the error for more (built once, only ever read).
+        self.upload_limit = (max_upload_bytes + MULTIPART_SLACK, too_large(max_upload_bytes))
+        self.json_limit = (MAX_JSON_BYTES, ApiError("body_too_large", "Nội dung yêu cầu quá lớn.",
+                                                    "The request body is too large.", status=413))
         self.metrics = metrics
         self.limiter = limiter
         self.timeout_s = timeout_s
@@ -108,11 +111,7 @@ class GuardMiddleware:
                                          time.perf_counter() - start)
 
     def _body_limit(self, scope: Scope) -> tuple[int, ApiError]:
-        """The most body bytes the route takes, and the error for more."""
-        if scope["path"].startswith(UPLOAD_PREFIX):
-            return self.max_upload_bytes + MULTIPART_SLACK, too_large(self.max_upload_bytes)
-        return MAX_JSON_BYTES, ApiError("body_too_large", "Nội dung yêu cầu quá lớn.",
-                                        "The request body is too large.", status=413)
+        return self.upload_limit if scope["path"].startswith(UPLOAD_PREFIX) else self.json_limit
 
     def _limit(self, scope: Scope) -> float:
         if not scope["path"].startswith(LIMITED_PREFIXES) or scope["method"] == "OPTIONS":

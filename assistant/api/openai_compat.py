@@ -90,10 +90,11 @@ def chat_completions(body: CompletionRequest, request: Request, services: Servic
     answer = services.ask(question, persona, history).to_dict()
     content = answer["text"] + _sources(answer)
     prompt_words = sum(len(m.text.split()) for m in body.messages)
+    completion_words = len(content.split())
     return {"id": cid, "object": "chat.completion", "created": created, "model": body.model,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": prompt_words, "completion_tokens": len(content.split()),
-                      "total_tokens": prompt_words + len(content.split())},
+            "usage": {"prompt_tokens": prompt_words, "completion_tokens": completion_words,
+                      "total_tokens": prompt_words + completion_words},
             **_extras(answer)}
 
 

@@ -19,14 +19,13 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 
 from assistant.storage.base import now_iso
-from retrieval.index import open_index
 from retrieval.store import IndexLoadError
 
 from . import audit
 from .auth import AdminDep
 from .errors import ApiError
 from .schemas import ErrorResponse, ReloadRequest, ReloadResult
-from .services import Services, ServicesDep
+from .services import Services, ServicesDep, open_warm_index
 
 log = logging.getLogger("assistant.api")
 router = APIRouter(tags=["admin"], responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}})
@@ -59,9 +58,7 @@ def reload_index(services: Services, directory: Path, *, actor: str) -> dict[str
     with services.upload_lock:
         attempt: dict[str, Any] = {"at": now_iso(), "index_dir": str(directory), "by": actor}
         try:
-            index = open_index(directory, threads=services.settings.threads,
-                               cache_size=services.settings.search_cache_size)
-            index.warm()
+            index = open_warm_index(services.settings, directory)
         except Exception as exc:  # whatever is wrong with the files, serving goes on with the old index
             reason = str(exc) if isinstance(exc, IndexLoadError) else f"{type(exc).__name__}: {exc}"
             services.last_reload = {**attempt, "ok": False, "error": reason}

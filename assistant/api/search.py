@@ -64,7 +64,7 @@ def _filter_values(index: LegalIndex) -> dict[str, list[str]]:
 @router.get("/api/filters", response_model=FilterValues, responses={503: {"model": ErrorResponse}})
 def filters(services: ServicesDep) -> dict[str, list[str]]:
     """The collections, document types and issuers present in the loaded index (for dropdowns)."""
-    services.require_index()
+    index, _ = services.require_index()
     with services.lock.read():
-        return services.derived("filters", _filter_values)
+        return services.derived("filters", index, _filter_values)
 

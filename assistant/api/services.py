@@ -12,6 +12,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
@@ -21,7 +22,7 @@ from assistant.answer import Answer, Event, Persona, Turn
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 from assistant.storage import Store
-from retrieval.index import LegalIndex
+from retrieval.index import LegalIndex, open_index
 
 from .errors import ApiError
 from .metrics import Metrics
@@ -30,6 +31,13 @@ T = TypeVar("T")
 STREAM_BATCH_S = 0.02
 TOKEN_CHARS = 48
 LLM_SHARE_OF_REQUEST = 0.4  # a follow-up rewrite and a composition both fit in one request timeout
+
+
+def open_warm_index(settings: Settings, directory: Path) -> LegalIndex:
+    """The index in ``directory`` as the app serves it (its threads and search cache), warmed."""
+    index = open_index(directory, threads=settings.threads, cache_size=settings.search_cache_size)
+    index.warm()
+    return index
 
 
 def llm_budget_s(settings: Settings) -> float:
@@ -110,10 +118,9 @@ class Services:
             raise ApiError("index_not_ready")
         return live
 
-    def derived(self, name: str, build: Callable[[LegalIndex], T]) -> T:
-        """A table computed from the index once, and again after an upload or delete changed it.
-        Call under the read lock."""
-        index, _ = self.require_index()
+    def derived(self, name: str, index: LegalIndex, build: Callable[[LegalIndex], T]) -> T:
+        """A table computed from ``index`` (the one the caller serves from) once, and again after an upload
+        or delete changed it. Call under the read lock."""
         cached = self._derived.get(name)
         if cached is not None and cached[0] is index.columns:  # columns are rebuilt on every change
             return cached[1]

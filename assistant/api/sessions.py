@@ -32,7 +32,8 @@ def list_sessions(services: ServicesDep, _: AdminDep,
     return {"sessions": [asdict(s) for s in services.store.list_sessions(limit)]}
 
 
-def _existing(services: Services, session_id: str) -> str:
+def require_session(services: Services, session_id: str) -> str:
+    """The id of a stored session, else 404 ``session_not_found`` (the store is not asked for a malformed id)."""
     if not is_record_id(session_id) or services.store.get_session(session_id) is None:
         raise ApiError("session_not_found")
     return session_id
@@ -41,7 +42,7 @@ def _existing(services: Services, session_id: str) -> str:
 @router.get("/api/sessions/{session_id}/messages", response_model=MessageList, responses=NOT_FOUND)
 def session_messages(session_id: str, services: ServicesDep) -> dict[str, Any]:
     """Every message of the session, oldest first; assistant messages carry their full answer."""
-    _existing(services, session_id)
+    require_session(services, session_id)
     messages = services.store.list_messages(session_id)
     return {"session_id": session_id,
             "messages": [{"message_id": m.message_id, "role": m.role, "text": m.text, "answer": m.answer,

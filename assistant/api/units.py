@@ -131,7 +131,7 @@ def get_unit(unit_id: str, services: ServicesDep) -> dict[str, Any]:
     """A unit's full text with its parent article, neighbouring khoản and related articles."""
     index, _ = services.require_index()
     with services.lock.read():
-        view = unit_view(index, services.derived("units", _units), unit_id)
+        view = unit_view(index, services.derived("units", index, _units), unit_id)
     if view is None:
         raise ApiError("unit_not_found", "Không tìm thấy điều khoản này.", "Unit not found.", status=404)
     return view

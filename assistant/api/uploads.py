@@ -14,11 +14,15 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from legal_corpus.loaders.files import EXTRACTORS
 
 from .errors import ApiError
 from .text import strip_control
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 ALLOWED = tuple(sorted(EXTRACTORS))  # .docx .htm .html .markdown .md .pdf .txt
 MAX_INFLATED_BYTES = 200 * 1024 * 1024  # a .docx whose parts inflate beyond this is a zip bomb
@@ -45,6 +49,11 @@ def extension(name: str) -> str:
         raise ApiError("unsupported_file_type", f"Chỉ nhận tệp {', '.join(ALLOWED)}.",
                        f"Only {', '.join(ALLOWED)} files are accepted.", status=415)
     return ext
+
+
+def max_upload_bytes(settings: Settings) -> int:
+    """``LEGAL_MAX_UPLOAD_MB`` in bytes: the most an uploaded file may have."""
+    return int(settings.max_upload_mb * 1024 * 1024)
 
 
 def too_large(limit_bytes: int) -> ApiError:
