@@ -109,7 +109,7 @@ def detect(question: str) -> ChoiceQuestion | None:
         stem = text[:found[0][1]].strip()
         return ChoiceQuestion("multiple_choice", stem, {key: option.strip() for key, _, option in found})
     one_line = " ".join(text.split())
-    folded = fold(one_line).lower()
+    folded = fold(one_line)
     if len(folded) != len(one_line):
         return None
     end, lead = _TF_CUE.search(folded), _TF_LEAD.match(folded)
@@ -126,12 +126,12 @@ def _in_order(found: Sequence[tuple[str, int, str]]) -> bool:
 def _best(text: str, hits: Sequence[Hit]) -> tuple[float, Hit, str, str]:
     """(coverage, hit, unit id, clause) of the clause covering most of ``text``: mean of word and pair coverage."""
     target = words(text)
+    wanted, pairs = set(target), _grams(target, 2)
     best: tuple[float, Hit, str, str] | None = None
     for hit in hits[:TOP_HITS]:
         unit_id, clause = best_clause(text, hit)
         have = words(clause)
-        uni = len(set(target) & set(have)) / max(1, len(set(target)))
-        pairs = _grams(target, 2)
+        uni = len(wanted & set(have)) / max(1, len(wanted))
         bi = len(pairs & _grams(have, 2)) / len(pairs) if pairs else uni
         score = (uni + bi) / 2
         if best is None or score > best[0]:

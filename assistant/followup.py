@@ -32,14 +32,10 @@ from legal_corpus.normalize import fold, has_diacritics
 from .answer import Turn
 from .llm.base import ChatModel, LLMError
 from .prompts import render
-from .query import normalize_question
-from .router import Route, aspect_of, route
+from .query import fold_aligned, normalize_question
+from .router import Route, _re, aspect_of, route_normalized
 
 REWRITE_TIMEOUT_S = 8.0  # a follow-up waits at most this long for the model before the rules answer
-
-
-def _re(*alts: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(alts)})(?![a-z0-9])")
 
 
 # "thế còn…", "vậy còn…", "còn ở…": the question continues the last one ("con tôi" is "my child").
@@ -75,12 +71,6 @@ _ASPECT_PHRASES = {"fee": "lệ phí bao nhiêu", "time": "mất bao lâu", "off
 MAX_REWRITE_CHARS = 300
 
 
-def _fold(text: str) -> str:
-    """Lower-case, unaccented, aligned with ``text`` (so spans found in one cut the other)."""
-    folded = fold(text).lower()
-    return folded if len(folded) == len(text) else text.lower()
-
-
 def _plain(question: str) -> str:
     return " ".join(question.split()).strip("?.!… ")
 
@@ -92,7 +82,7 @@ def _anchor_turn(history: Sequence[Turn]) -> Turn | None:
 
 def _is_label(topic: str) -> bool:
     """A citation label ("Khoản 2 Điều 16 Luật Hộ tịch…") rather than a procedure name."""
-    return bool(re.match(r"(?:diem|khoan|dieu|phu luc|chuong|muc) ", _fold(topic)))
+    return bool(re.match(r"(?:diem|khoan|dieu|phu luc|chuong|muc) ", fold_aligned(topic)))
 
 
 def _pointer(text: str, folded: str) -> re.Match[str] | None:
@@ -118,7 +108,7 @@ class _Parts:
 
 
 def _parts(text: str) -> _Parts:
-    folded = _fold(text)
+    folded = fold_aligned(text)
     start = end = 0
     if (m := _OPENER.match(folded)) and (not has_diacritics(text) or text.split()[0].lower() in _OPENER_MARKED):
         start = m.end()
@@ -130,32 +120,36 @@ def _parts(text: str) -> _Parts:
     return _Parts(body, body_folded, bool(start or end), aspect, content)
 
 
-def is_followup(question: str) -> bool:
-    """Whether the question leans on an earlier turn instead of naming its own topic."""
-    text = _plain(question)
-    if _pointer(text, _fold(text)):
-        return True
-    p = _parts(text)
+def _leans(p: _Parts) -> bool:
+    """Whether a question without a pointer back leans on an earlier turn."""
     if _TOPIC.search(p.folded):  # "thế còn hộ chiếu?" borrows only the aspect
         return p.continues and p.aspect is None and not _CONDITION.match(p.folded)
     return p.continues or (p.aspect is not None and not p.content)
 
 
+def is_followup(question: str) -> bool:
+    """Whether the question leans on an earlier turn instead of naming its own topic."""
+    text = _plain(question)
+    return bool(_pointer(text, fold_aligned(text))) or _leans(_parts(text))
+
+
 def rule_rewrite(question: str, history: Sequence[Turn]) -> str:
     """The standalone form of a follow-up (rules in the module docstring); a fresh question is returned as is."""
     turn = _anchor_turn(history)
-    if turn is None or not is_followup(question):
+    if turn is None:
         return question
     text = _plain(question)
     label = _is_label(turn.topic)
-    if m := _pointer(text, _fold(text)):
+    if m := _pointer(text, fold_aligned(text)):
         noun = m.group().rsplit(" ", 1)[0] if " " in m.group() else ""
         kept = text[m.start():m.start() + len(noun)] + " " if noun in _KEEP_NOUN else ""
         target = turn.topic if label else f"{kept}thủ tục {turn.topic}"
         return f"{text[:m.start()]}{target}{text[m.end():]}?"
     p = _parts(text)
-    if set(_TOPIC.findall(p.folded)) - set(_TOPIC.findall(_fold(f"{turn.standalone} {turn.topic}"))):
-        last, _ = aspect_of(_fold(turn.standalone))  # a new topic asked like the last one
+    if not _leans(p):
+        return question
+    if set(_TOPIC.findall(p.folded)) - set(_TOPIC.findall(fold_aligned(f"{turn.standalone} {turn.topic}"))):
+        last, _ = aspect_of(fold_aligned(turn.standalone))  # a new topic asked like the last one
         return f"{p.body} {_ASPECT_PHRASES.get(last or '', '')}".strip() + "?"
     if p.aspect and not p.content:
         if label:
@@ -182,8 +176,8 @@ def _usable(reply: str, question: str, anchor: Turn) -> str:
     line = re.sub(r"^(?:câu hỏi[^:]{0,30}:)\s*", "", lines[0], flags=re.IGNORECASE).strip(" \"'“”")
     if not 3 <= len(line) <= MAX_REWRITE_CHARS or re.search(r"\[|https?:|<|\{", line):
         return ""
-    known = set(_WORD.findall(fold(f"{anchor.topic} {anchor.standalone} {question}").lower())) - _FILLER
-    return line if known & set(_WORD.findall(fold(line).lower())) else ""
+    known = set(_WORD.findall(fold(f"{anchor.topic} {anchor.standalone} {question}"))) - _FILLER
+    return line if known & set(_WORD.findall(fold(line))) else ""
 
 
 def rewrite(question: str, history: Sequence[Turn], model: ChatModel | None = None,
@@ -208,5 +202,5 @@ def resolve(text: str, first: Route, history: Sequence[Turn], model: ChatModel |
     standalone = normalize_question(rewrite(text, history, model, timeout))
     if standalone == text:
         return text, first
-    second = route(standalone)
+    second = route_normalized(standalone)
     return standalone, replace(second, aspect=first.aspect or second.aspect)

@@ -23,9 +23,10 @@ from .answer import Answer, Event, Persona, Turn
 from .cards import card_from_record
 from .llm.base import ChatModel
 from .query import normalize_question
-from .router import route
+from .router import route_normalized
 
 PROCEDURE_COLLECTIONS = ("procedures", "demo")
+_TOKEN_START = re.compile(r"(?<=\s)(?=\S)")  # streamed pieces: a word and the spaces before the next
 
 
 class Assistant:
@@ -73,7 +74,7 @@ class Assistant:
             start = now
 
         text = normalize_question(question)
-        r = route(text)
+        r = route_normalized(text)
         lap("route")
         if history and r.intent not in ("unsafe", "out_of_scope", "greeting"):
             text, r = followup.resolve(text, r, history, self.chat_model,
@@ -93,17 +94,18 @@ class Assistant:
 
     def _answer(self, question: str, text: str, intent: str, aspect: str | None, persona: Persona, lap) -> Answer:
         procedures = self._procedure_search(text) if intent == "procedure" else []
+        record = self._record(procedures)
         # A citizen's card cites its own legal basis; searching the law as well would only cost time.
-        carded = persona == "citizen" and self.chat_model is None and self._record(procedures) is not None
+        carded = persona == "citizen" and self.chat_model is None and record is not None
         legal = [] if carded else self._search(text, self.legal_collections, in_force=intent != "reference")
         if intent == "legal" and not any(h.score >= extractive.WEAK_SCORE for h in legal):
             # The law is silent: a procedure the question names may answer it ("nhận con nuôi phải hơn
             # bao nhiêu tuổi" is in the procedure's conditions).
             procedures = [h for h in self._search(text, self.procedure_collections)
                           if self.index.names_procedure(text, h)]
+            record = self._record(procedures)
         lap("retrieve")
         hits = procedures + legal
-        record = self._record(procedures)
         strong = [h for h in legal + procedures if h.matched == "reference" or h.score >= extractive.WEAK_SCORE]
         if record is not None:
             answer = extractive.procedure_answer(question, card_from_record(record), procedures, aspect, record)
@@ -134,7 +136,7 @@ class Assistant:
         """The answer as events: text pieces (joined they are exactly ``answer.text``), then citations and
         the card, then ``done`` with the whole answer (for the API to store)."""
         answer = self.ask(question, persona, history)
-        for piece in re.split(r"(?<=\s)(?=\S)", answer.text):
+        for piece in _TOKEN_START.split(answer.text):
             if piece:
                 yield Event("token", piece)
         for c in answer.citations:

@@ -71,11 +71,15 @@ def normalize_question(text: str) -> str:
     accent-insensitive view from the whole question, and one accented word would switch it.
     """
     line = normalize_line(text or "")
-    folded = fold(line)
-    if len(folded) != len(line):  # alignment is needed for the context checks
-        folded = line.lower()
+    folded = fold_aligned(line)  # alignment is needed for the context checks
     out = _WORD.sub(lambda m: _spell(m, folded), line)
     return out if has_diacritics(line) else _fold_keep_case(out)
+
+
+def fold_aligned(text: str) -> str:
+    """``fold``, or just ``text.lower()`` when folding would change the length: spans found in it cut ``text``."""
+    folded = fold(text)
+    return folded if len(folded) == len(text) else text.lower()
 
 
 def _fold_keep_case(text: str) -> str:

@@ -239,11 +239,15 @@ def _refusal(folded: str, low: str | None) -> Route | None:
 
 def route(question: str) -> Route:
     """The intent of a question (rules in the module docstring) and, for a procedure, its aspect."""
-    text = normalize_question(question)
+    return route_normalized(normalize_question(question))
+
+
+def route_normalized(text: str) -> Route:
+    """``route`` for a question already through ``normalize_question`` (the pipeline has it at hand)."""
     folded = fold(text)
     if not folded.strip():
         return Route("out_of_scope", "empty")
-    typed_marks = has_diacritics(_SPELLED.sub(" ", text.lower()))  # the pipeline passes normalised text
+    typed_marks = has_diacritics(_SPELLED.sub(" ", text.lower()))
     low = text.lower() if typed_marks and len(text) == len(folded) else None
     if refused := _refusal(folded, low):
         return refused

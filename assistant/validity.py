@@ -36,10 +36,10 @@ def flag(answer: Answer, hits: Sequence[Hit]) -> None:
     unlabelled: list[str] = []
     for cite in answer.citations:
         chunk = chunks.get(cite.article_ref)
-        if chunk is None or chunk.doc_id in noted or not note_for(chunk.status):
+        if chunk is None or chunk.doc_id in noted or not (warning := note_for(chunk.status)):
             continue
         noted.add(chunk.doc_id)
-        note = f" ({note_for(chunk.status)})"
+        note = f" ({warning})"
         at = answer.text.find(cite.label)
         if at < 0:
             unlabelled.append(cite.label + note)

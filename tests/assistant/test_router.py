@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from assistant.query import normalize_question
-from assistant.router import Route, aspect_of, route
+from assistant.router import Route, aspect_of, route, route_normalized
 from legal_corpus.normalize import fold
 
 EVAL_DATA = Path(__file__).resolve().parents[2] / "eval" / "data"
@@ -301,8 +301,11 @@ def test_real_legal_questions_are_not_refused(shared_data):
 
 def test_routing_the_normalised_question_changes_nothing():
     """The pipeline routes normalize_question's output; spelling out "ko" must not make an
-    unaccented "gia" count as "giá" (a typed mark)."""
+    unaccented "gia" count as "giá" (a typed mark). It routes it once, with ``route_normalized``,
+    which relies on normalising twice changing nothing."""
     questions = [q for qs in UNSAFE.values() for q in qs] + OFF_TOPIC + NOT_REFUSED + LEGAL
     questions += [q for q, _ in PROCEDURES] + ["ban lam giay to gia ko", "lam dkkd gia duoc ko"]
     for q in both(questions):
         assert route(normalize_question(q)) == route(q), q
+        assert normalize_question(normalize_question(q)) == normalize_question(q), q
+        assert route_normalized(normalize_question(q)) == route(q), q
