@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from legal_corpus.chunking import chunk_documents
 from legal_corpus.models import ParsedDocument
 
@@ -91,16 +93,18 @@ def update_index(index_dir: Path, docs: Iterable[ParsedDocument], *, embedder_sp
                                  f"embedder or index into a new directory")
         existing = LegalIndex.load(index_dir, embedder)
     index = existing if existing is not None else LegalIndex.build([], embedder)
+    names = sorted({c.collection for c in chunks})
     removed = 0
-    if replace_collections:
-        for collection in sorted({c.collection for c in chunks}):
-            removed += index.delete_collection(collection)
+    if replace_collections:  # BM25 is rebuilt once, by ``add``; a failed build saves nothing
+        replaced = set(names)
+        removed = index._delete(np.array([c.collection not in replaced for c in index.chunks], dtype=bool),
+                                rebuild=False)
     if progress:
         progress("chunked", len(chunks))
     index.add(chunks, cache_dir=cache_dir_for(index_dir), workers=workers, progress=progress,
               procedures=procedures)
     collections = dict(index.manifest.get("collections", {}))
-    for name in sorted({c.collection for c in chunks}):
+    for name in names:
         collections[name] = {
             "source": source, "documents": len({c.doc_id for c in chunks if c.collection == name}),
             "chunks": sum(1 for c in chunks if c.collection == name),

@@ -103,7 +103,6 @@ class LegalIndex:
         self.reranker = load_reranker()
         self._stash: dict[str, dict[str, np.ndarray]] = {}  # tokens of just-deleted chunks
         self.procedures: dict[str, dict[str, Any]] = {}  # code → structured procedure (for cards)
-        self._idf: dict[str, Any] = {}
         self._refresh()
 
     @property
@@ -121,7 +120,7 @@ class LegalIndex:
         self._names: NameIndex | None = None
         self.columns = Columns(self.chunks)
         self.article_of = [c.article_ref or c.unit_id for c in self.chunks]
-        self._idf = {}
+        self._idf: dict[str, Any] = {}
         self._references = None
 
     # ---- building -------------------------------------------------------------------------
@@ -139,19 +138,32 @@ class LegalIndex:
         for record in procedures:
             self.procedures[record["code"]] = record
         replaced = {c.doc_id for c in chunks}
-        if replaced & set(self.columns.doc_ids):
-            self.delete_documents(replaced)
+        # BM25 is rebuilt once, below, for the replaced chunks and the new ones together.
+        removed = self._delete(np.array([c.doc_id not in replaced for c in self.chunks], dtype=bool),
+                               rebuild=False)
+        try:
+            self._append(chunks, cache_dir, workers, progress)
+        except BaseException:
+            for table in self.tables.values():  # no tokens of chunks that did not make it in
+                del table.docs[len(self.chunks):]
+            if removed:
+                self._rebuild_lexical()
+            raise
+        self._rebuild_lexical()
+
+    def _append(self, chunks: list[Chunk], cache_dir: Path | None, workers: int, progress: Progress) -> None:
         # Chunks unchanged since they were deleted keep their tokens: re-indexing a
         # collection only tokenises what changed. Row order within the index is free.
         stash, self._stash = self._stash, {}
-        reused = [c for c in chunks if _token_key(c) in stash]
-        fresh = [c for c in chunks if _token_key(c) not in stash]
-        for c in reused:
+        keys = [_token_key(c) for c in chunks]
+        reused = [(c, stash[key]) for c, key in zip(chunks, keys, strict=True) if key in stash]
+        fresh = [c for c, key in zip(chunks, keys, strict=True) if key not in stash]
+        for _, tokens in reused:
             for view in VIEWS:
-                self.tables[view].docs.append(stash[_token_key(c)][view])
+                self.tables[view].docs.append(tokens[view])
         if progress and reused:
             progress("tokenize", len(reused))
-        chunks = reused + fresh
+        chunks = [c for c, _ in reused] + fresh
         tokenize_into(self.tables, fresh, workers, progress)
         if self.embedder is not None and chunks:
             from .dense import DenseIndex, EmbeddingCache
@@ -167,25 +179,27 @@ class LegalIndex:
 
             new = (cache.embed(texts, self.embedder, progress=report) if cache is not None
                    else self.embedder.embed_passages(texts)).astype(np.float32)
-            self.vectors = new if self.vectors is None else np.vstack([self.vectors, new])
-            self.dense = DenseIndex.build(self.vectors)
+            vectors = new if self.vectors is None else np.vstack([self.vectors, new])
+            self.dense = DenseIndex.build(vectors)
+            self.vectors = vectors
         self.chunks.extend(chunks)
-        self._rebuild_lexical()
 
     def delete_documents(self, doc_ids: Iterable[str]) -> int:
         """Remove every chunk of these documents; returns how many chunks went."""
         doc_ids = set(doc_ids)
-        keep = np.array([c.doc_id not in doc_ids for c in self.chunks], dtype=bool)
-        removed = int((~keep).sum())
-        if removed:
-            self._keep(keep)
-        return removed
+        return self._delete(np.array([c.doc_id not in doc_ids for c in self.chunks], dtype=bool))
 
     def delete_collection(self, collection: str) -> int:
-        keep = np.array([c.collection != collection for c in self.chunks], dtype=bool)
+        return self._delete(np.array([c.collection != collection for c in self.chunks], dtype=bool))
+
+    def _delete(self, keep: np.ndarray, *, rebuild: bool = True) -> int:
+        """Keep only the rows of ``keep``; returns how many went. ``rebuild=False`` leaves BM25
+        to the caller, who must call ``_rebuild_lexical`` before the index is searched."""
         removed = int((~keep).sum())
         if removed:
             self._keep(keep)
+            if rebuild:
+                self._rebuild_lexical()
         return removed
 
     def _keep(self, keep: np.ndarray) -> None:
@@ -202,7 +216,6 @@ class LegalIndex:
 
             self.vectors = self.vectors[rows]
             self.dense = DenseIndex.build(self.vectors) if len(rows) else None
-        self._rebuild_lexical()
 
     def _rebuild_lexical(self) -> None:
         has_rows = bool(self.chunks)

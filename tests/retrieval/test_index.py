@@ -126,6 +126,29 @@ def test_re_adding_a_document_replaces_its_old_chunks(law_chunks):
     assert len(index.chunks) == before
 
 
+def test_re_adding_builds_bm25_once_and_a_failed_add_leaves_the_deletion_searchable(law_chunks, monkeypatch):
+    from retrieval import index as index_module
+
+    index = LegalIndex.build(law_chunks, workers=1)
+    builds = []
+    build = index_module.LexicalIndex.build
+    monkeypatch.setattr(index_module.LexicalIndex, "build", lambda table: builds.append(1) or build(table))
+    doc = [c for c in law_chunks if c.doc_id == "vb:26/2023/QH15"]
+    index.add(doc, workers=1)
+    assert len(builds) == len(index_module.VIEWS)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("tokenizer down")
+
+    monkeypatch.setattr(index_module, "tokenize_into", fail)
+    with pytest.raises(RuntimeError):
+        index.add([c for c in law_chunks if c.doc_id == "vb:60/2014/QH13"], workers=1)
+    assert all(c.doc_id != "vb:60/2014/QH13" for c in index.chunks)
+    assert {len(t.docs) for t in index.tables.values()} == {len(index.chunks)}
+    assert all(h.chunk.doc_id != "vb:60/2014/QH13"
+               for h in index.search("thủ tục đăng ký khai sinh", k=50, use_references=False))
+
+
 def test_atomic_save_keeps_the_previous_index_when_a_build_fails(law_chunks, tmp_path, monkeypatch):
     directory = tmp_path / "idx"
     LegalIndex.build(law_chunks[:3], workers=1).save(directory)
