@@ -192,7 +192,8 @@ _ACTIVITY = _re(  # naming a procedure
     r"xin (?:cap|giay|phep|xac nhan|visa|gia han|chuyen|nhap|thoi)", r"nop (?:ho so|don|to khai|phat|le phi)",
     r"lam (?:lai|moi|giay|ho chieu|cccd|can cuoc|the|so|bang|visa|khai sinh|khai tu|passport|phieu)",
     r"doi (?:cccd|bang|gplx|ho chieu|the|so|giay|can cuoc|sang)", r"chung thuc|cong chung|hop phap hoa|cai chinh",
-    r"dich vu cong(?! ich| tac)", r"sang ten|tach (?:thua|ho)|nhap (?:ho khau|quoc tich)|thoi quoc tich")
+    r"dich vu cong(?! ich| tac)", r"sang ten|tach (?:thua|ho)|nhap (?:ho khau|quoc tich)|thoi quoc tich",
+    r"(?:mo|thanh lap) (?:ho kinh doanh|cong ty|cty|doanh nghiep|chi nhanh|van phong dai dien|hop tac xa)")
 _SANCTION = _re(r"muc phat", rf"{_BI} {_W}?(?:phat|xu ly|di tu|truy cuu)", r"xu phat", r"truy cuu", r"hinh phat",
                 r"phat (?:bao nhieu|tien|the nao)", r"(?:pham|cau thanh|khep|dinh|truy to|xet xu) toi")
 _LEGAL_CUE = _re(r"vi pham", r"quy dinh", r"co quyen", r"nghia vu", r"la gi", r"hop phap")

@@ -2,16 +2,17 @@
 
 Citizens write "làm CCCD", "bằng lái", "sổ đỏ"; the law says "căn cước",
 "giấy phép lái xe", "giấy chứng nhận quyền sử dụng đất". The legal term is
-added to the query (never replaces it), matched on the folded text so
-"lam cccd" and "làm CCCD" expand alike. Abbreviations go both ways: the
+added to the query (it replaces the everyday phrase only for the few ``REPHRASE``
+phrases), matched on the folded text so "lam cccd" and "làm CCCD" expand alike. Abbreviations go both ways: the
 portal's procedure names write "BHYT" where a citizen spells it out.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from legal_corpus.normalize import fold
+from legal_corpus.normalize import fold, has_diacritics
 
 # (everyday form, legal term). Facts of usage, kept short and unambiguous.
 TERMS: tuple[tuple[str, str], ...] = (
@@ -30,7 +31,12 @@ TERMS: tuple[tuple[str, str], ...] = (
     ("bhtn", "bảo hiểm thất nghiệp"),
     ("đkkd", "đăng ký kinh doanh"),
     ("hkd", "hộ kinh doanh"),
+    ("mở hộ kinh doanh", "thành lập hộ kinh doanh"),  # "mở" a business is "thành lập" it
+    ("mở công ty", "thành lập doanh nghiệp"),
+    ("mở doanh nghiệp", "thành lập doanh nghiệp"),
     ("mst", "mã số thuế"),
+    ("mst", "đăng ký thuế"),  # how one gets a tax code ("Đăng ký thuế lần đầu …")
+    ("làm mã số thuế", "đăng ký thuế"),
     ("tncn", "thu nhập cá nhân"),
     ("ubnd", "ủy ban nhân dân"),
     ("lđtbxh", "lao động thương binh và xã hội"),
@@ -64,11 +70,42 @@ TERMS: tuple[tuple[str, str], ...] = (
 
 _PATTERNS = [(re.compile(rf"(?<!\w){re.escape(fold(k))}(?!\w)"), v) for k, v in TERMS]
 
+# Everyday phrases that the main law words differently, searched in the law's words instead of
+# added to: left in, "phép" draws the few police and army circulars that say "nghỉ phép năm"
+# above Điều 113 Bộ luật Lao động, "Nghỉ hằng năm", which is what a worker asking means.
+REPHRASE: tuple[tuple[str, str], ...] = (
+    ("nghỉ phép hằng năm", "nghỉ hằng năm"),
+    ("nghỉ phép hàng năm", "nghỉ hằng năm"),
+    ("nghỉ phép năm", "nghỉ hằng năm"),
+)
+_REPHRASE = re.compile("|".join(rf"(?<!\w){re.escape(fold(k))}(?!\w)" for k, _ in REPHRASE))
+_REPHRASED = {fold(k): v for k, v in REPHRASE}
+
+
+def rephrase(query: str) -> str:
+    """``query`` with each ``REPHRASE`` phrase in the law's words (unaccented where it was typed so)."""
+    folded = fold(query)
+    if len(folded) != len(query) or not _REPHRASE.search(folded):
+        return query
+    out, pos = [], 0
+    for m in _REPHRASE.finditer(folded):
+        legal = _REPHRASED[m.group()]
+        out += [query[pos:m.start()], legal if has_diacritics(query[m.start():m.end()]) else fold(legal)]
+        pos = m.end()
+    return "".join(out) + query[pos:]
+
+
+@lru_cache(maxsize=1024)  # one search asks this of the same query several times
+def sources(query: str) -> tuple[tuple[str, str], ...]:
+    """(everyday form as found in the folded query, legal term) for each term ``expansions`` adds."""
+    folded = fold(query)
+    return tuple((m.group(), term) for pattern, term in _PATTERNS
+                 if (m := pattern.search(folded)) and fold(term) not in folded)
+
 
 def expansions(query: str) -> list[str]:
     """Legal terms for the everyday forms found in the query (folded match)."""
-    folded = fold(query)
-    return [term for pattern, term in _PATTERNS if pattern.search(folded) and fold(term) not in folded]
+    return [term for _, term in sources(query)]
 
 
 def expand(query: str) -> str:

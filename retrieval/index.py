@@ -24,7 +24,7 @@ from legal_corpus.normalize import normalize_text
 
 from .cache import RESULT_CACHE_SIZE, ResultCache
 from .columns import Columns
-from .expansion import expand, expansions
+from .expansion import expand, expansions, rephrase
 from .fusion import best_per_article, top_rows, weighted
 from .lexical import VIEWS, LexicalIndex, TokenTable, chunk_tokens, lexical_tokens, query_view
 from .names import NameIndex
@@ -41,6 +41,7 @@ from .store import (
     write_atomically,
     write_chunks,
 )
+from .text_cover import text_cover
 from .types import Filters, Hit
 
 CANDIDATES = 200
@@ -249,6 +250,7 @@ class LegalIndex:
 
     def _search(self, query: str, k: int, filters: Filters | None, weights: dict[str, float] | None,
                 use_references: bool) -> list[Hit]:
+        query = rephrase(query)
         mask = self.columns.mask(filters) if filters else None
         hits: list[Hit] = []
         seen: set[str] = set()
@@ -289,7 +291,9 @@ class LegalIndex:
             view = query_view(query)
             idf = self.idf(view)
             qs = query_side(query, view, idf)
-            probs = self.reranker.score([features(qs, view, self.chunks[c.row], c) for c, _ in ranked])
+            covers = text_cover(qs, view, self.tables[view], self.chunks, [c.row for c, _ in ranked])
+            probs = self.reranker.score([features(qs, view, self.chunks[c.row], c, cover)
+                                         for (c, _), cover in zip(ranked, covers.tolist(), strict=True)])
             ranked = [(ranked[i][0], float(probs[i])) for i in np.argsort(-probs, kind="stable")]
         return prefer_plain_variants(expand(query), ranked, self.chunks, self._folded_idf)[:limit]
 

@@ -93,7 +93,10 @@ def _text_field(text: str, view: str) -> frozenset[str]:
     return frozenset(lexical_tokens(text, view, normalized=True))
 
 
-def features(qs: QuerySide, view: str, chunk: Chunk, cand: Candidate) -> list[float]:
+def features(qs: QuerySide, view: str, chunk: Chunk, cand: Candidate,
+             text_cover: float | None = None) -> list[float]:
+    """The reranker's inputs, in ``FEATURES`` order; ``text_cover`` is ``idf_q_in_text`` when the caller
+    has it already (``text_cover.text_cover`` computes it for all candidates from stored token ids)."""
     q, q_pairs, weight, total = qs.tokens, qs.pairs, qs.weight, qs.total
     # A procedure or guide section is known by the procedure's name, like its BM25 title.
     section = chunk.level == Level.SECTION.value
@@ -111,8 +114,8 @@ def features(qs: QuerySide, view: str, chunk: Chunk, cand: Candidate) -> list[fl
     # on the Zalo dev set; other questions rarely are.
     asks, gives = bool(_ASKS_DEFINITION.search(qs.text)), bool(_DEFINITIONS.search(chunk.heading))
     row += [float(asks and gives), float(gives and not asks)]
-    text = _text_field(chunk.text, view)
-    row += [_idf_cover(q, field, weight, total) for field in (heading, context, title, text)]
+    row += [_idf_cover(q, field, weight, total) for field in (heading, context, title)]
+    row.append(_idf_cover(q, _text_field(chunk.text, view), weight, total) if text_cover is None else text_cover)
     row.extend(float(chunk.doc_type == t) for t in DOC_TYPES)
     return row
 

@@ -147,6 +147,8 @@ REFERENCES = [
     "chào bạn, Điều 5 Luật Hộ tịch nói gì",
 ]
 PROCEDURES = [  # question, aspect
+    ("mở hộ kinh doanh cần gì", "papers"),  # "mở" a business is "thành lập" it
+    ("thành lập công ty TNHH cần giấy tờ gì", "papers"),
     ("lệ phí làm hộ chiếu bao nhiêu", "fee"),
     ("le phi lam ho chieu bn", "fee"),
     ("đổi bằng lái xe hết bao nhiêu tiền", "fee"),
@@ -178,6 +180,7 @@ PROCEDURES = [  # question, aspect
     ("thủ tục 1.001234 cần giấy tờ gì", "papers"),
 ]
 LEGAL = [
+    "mở công ty có phải là quyền của công dân theo quy định không",
     "không đăng ký tạm trú bị phạt bao nhiêu",
     "vượt đèn đỏ bị phạt bao nhiêu tiền",
     "nghỉ thai sản được bao lâu",

@@ -33,7 +33,7 @@ def test_an_expansion_counts_like_a_typed_word_and_ask_words_count_little():
     tokens = question_tokens(QUESTION)
     assert tokens["cuoc"] == tokens["can_cuoc"] == 1.0  # "cccd" → "căn cước"
     assert tokens["giay_to"] == tokens["gi"] == ASK_WEIGHT
-    assert tokens["lan_dau"] == 1.0
+    assert tokens["lan_dau"] == ASK_WEIGHT  # "lần đầu" selects first issues (variants.py), not names saying it
     assert content_words(QUESTION) == 3  # cccd lan dau
 
 
@@ -61,3 +61,38 @@ def test_long_questions_and_masked_procedures_keep_the_search_order():
 def test_law_articles_have_no_names(law_chunks):
     law = LegalIndex.build(law_chunks, workers=1)
     assert not law.names.rows and law.names.best("đăng ký khai sinh") is None
+
+
+def _names_index(names: list[str]) -> LegalIndex:
+    chunks = [c for i, name in enumerate(names) for c in _procedure(f"P-{i}", name, "Tờ khai.")]
+    fillers = ("kinh doanh dịch vụ kiểm toán", "hành nghề dược", "kinh doanh vận tải", "hoạt động xây dựng")
+    chunks += [c for i, what in enumerate(fillers) for c in _procedure(f"F-{i}", f"Cấp giấy phép {what}", GENERIC)]
+    return LegalIndex.build(chunks, workers=1)
+
+
+def test_an_expansion_restating_the_typed_words_adds_no_more_than_they_weigh():
+    emissions = "Chứng nhận kiểm định khí thải xe mô tô, xe gắn máy"
+    transfer = "Cấp chứng nhận đăng ký xe, biển số xe trong trường hợp thay đổi chủ xe (đăng ký sang tên xe)"
+    index = _names_index([emissions, transfer, "Cấp giấy phép lái xe", "Đổi giấy phép lái xe"])
+    names = index.names
+    weights = names.weights("sang ten xe may can gi")
+    restated = sum(weights[t] for t in ("mo", "gan", "xe_mo", "mo_to", "xe_gan", "gan_may") if t in weights)
+    assert 0 < restated <= sum(names.idf[t] for t in ("xe", "may", "xe_may") if t in names.idf) + 1e-9
+    assert weights["thay_doi"] == names.idf["thay_doi"]  # "sang tên xe" → "thay đổi chủ xe" translates: in full
+    assert names.best("sang ten xe may can gi")[0] == "P-1"
+    assert names.best("thi bang lai xe may o dau")[0] == "P-2"
+
+
+def test_a_first_issue_question_gets_the_first_issue_and_an_adult_the_adults_card():
+    index = _names_index(["Cấp lại thẻ căn cước", "Cấp đổi thẻ căn cước",
+                          "Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên", "Cấp thẻ căn cước cho người dưới 14 tuổi"])
+    assert index.names.best("cccd can giay to gi")[0] in ("P-0", "P-1")  # no cue: a shortest name, as before
+    assert index.names.best("lam cccd can giay to gi")[0] == "P-2"  # "làm <paper>": have one made
+    assert index.names.best("lam cccd lan dau can giay to gi")[0] == "P-2"
+    assert index.names.best("làm CCCD lần đầu cho con dưới 14 tuổi")[0] == "P-3"
+    assert index.names.best("mat cccd cap lai o dau")[0] == "P-0"
+    hits = index.search("cccd cap lan dau", k=4)
+    moved = prefer_named(index.names, index.chunks, "cccd cap lan dau", hits)
+    refs = [h.article_ref for h in moved]
+    assert refs[0] == "P-2" and set(refs[-2:]) >= {"P-0", "P-1"} & set(refs)
+    assert [h.rank for h in moved] == list(range(1, len(moved) + 1))
