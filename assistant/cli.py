@@ -103,36 +103,42 @@ def serve(
     index: Annotated[Path | None, typer.Option("--index", "-i", help="index directory (default: LEGAL_INDEX_DIR)")] = None,
     host: Annotated[str | None, typer.Option(help="address to listen on (default: LEGAL_HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="port (default: LEGAL_PORT)")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, max=64, help="processes sharing the loaded index, "
+                                                "about one per core (default: LEGAL_WORKERS)")] = None,
 ) -> None:
     """Serve the citizens' chat (/), the officials' search (/tra-cuu) and the API (docs at /docs)."""
-    import socket
-
     import uvicorn
 
     from .api.app import create_app
+    from .api.prefork import Supervisor, listen
     from .api.reload import reload_on_sighup
     from .api.services import open_warm_index
-    from .storage import StoreError
+    from .storage import StoreError, open_store
 
     settings = get_settings()
-    if index is not None:
-        settings = settings.model_copy(update={"index_dir": index})
+    settings = settings.model_copy(update={"index_dir": index or settings.index_dir,
+                                           "workers": workers or settings.workers})
     host, port = host or settings.host, port or settings.port
     read_manifest(settings.index_dir)  # a missing or foreign index is reported before anything else
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:  # fail before a long load
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            raise UserError(f"cannot listen on {host}:{port} ({exc.strerror})") from exc
-    loaded = open_warm_index(settings, settings.index_dir)  # a bad index stops here, in one line
     try:
+        sock = listen(host, port)  # fail before a long load
+    except OSError as exc:
+        raise UserError(f"cannot listen on {host}:{port} ({exc.strerror})") from exc
+    with sock:
+        loaded = open_warm_index(settings, settings.index_dir)  # a bad index stops here, in one line
+        try:
+            open_store(settings).close()  # an unreachable store stops here too, not in every worker
+        except StoreError as exc:
+            raise UserError(str(exc)) from exc
+        console.print(f"serving {settings.index_dir} ({len(loaded.chunks):,} chunks) on http://{host}:{port}"
+                      f"{f' with {settings.workers} workers' if settings.workers > 1 else ''}", highlight=False)
+        if settings.workers > 1:
+            Supervisor(sock, lambda idx: create_app(settings, index=idx),
+                       lambda: open_warm_index(settings, settings.index_dir), settings.workers).run(loaded)
+            return
         application = create_app(settings, index=loaded)
-    except StoreError as exc:
-        raise UserError(str(exc)) from exc
-    reload_on_sighup(application)  # `kill -HUP <pid>` serves the rebuilt index without a restart
-    console.print(f"serving {settings.index_dir} ({len(loaded.chunks):,} chunks) on http://{host}:{port}",
-                  highlight=False)
-    uvicorn.run(application, host=host, port=port, log_level="info")
+        reload_on_sighup(application)  # `kill -HUP <pid>` serves the rebuilt index without a restart
+        uvicorn.Server(uvicorn.Config(application, log_level="info")).run(sockets=[sock])
 
 
 @app.command("eval", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     admin_api_keys: list[SecretStr] = Field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
+    workers: int = Field(1, ge=1, le=64, description="server processes sharing the index (serve --workers); "
+                                                      "with more than one, change the index by SIGHUP")
 
     # The web API (assistant/api): storage, limits, browser security.
     store_dsn: str = Field("", description='"" = SQLite at <var_dir>/app.sqlite3; sqlite:///PATH; '

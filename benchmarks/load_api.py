@@ -1,13 +1,16 @@
-"""Load on the web API over loopback: throughput, latency percentiles, errors, first-token time, RSS.
+"""Load on the web API over loopback: throughput, latency percentiles, errors, first-token time, memory, CPU.
 
-    python benchmarks/load_api.py [--url http://127.0.0.1:8000] [--index var/index/demo]
+    python benchmarks/load_api.py [--url http://127.0.0.1:8000] [--index var/index/demo] [--workers 1]
                                   [--clients 50] [--duration 60] [--chat-share 0.5] [--stream-every 5]
+                                  [--questions FILE.jsonl] [--no-cache] [--think 0]
 
 Without ``--url`` it starts ``python -m assistant serve`` on a free port (rate limit off, its
-SQLite file in a temporary folder), waits for /readyz and reports the server's peak RSS; a
-server given by ``--url`` needs ``LEGAL_RATE_LIMIT_PER_MINUTE=0`` (all clients share one address).
+SQLite file in a temporary folder), waits for /readyz and reports the server's peak memory
+(PSS over its worker processes) and the CPU time it used per request; a server given by
+``--url`` needs ``LEGAL_RATE_LIMIT_PER_MINUTE=0`` (all clients share one address).
 Each client loops until the time is up, sending either a chat question (JSON, or every
-``--stream-every``-th one streamed, timing the first ``token`` event) or a search.
+``--stream-every``-th one streamed, timing the first ``token`` event) or a search, and pausing
+``--think`` seconds on average between requests (none by default: a stress test).
 Issue 6 targets on the full index, 20 clients, this 2-core machine: /api/search p95 ≤ 100 ms,
 /api/chat p95 ≤ 600 ms, first token ≤ 300 ms, no 5xx, RSS ≤ 3 GB. The load generator shares
 the CPU with the server, so numbers on one machine are pessimistic.
@@ -86,7 +89,7 @@ async def _search(client: httpx.AsyncClient, tally: Tally, query: str) -> None:
 
 
 async def _client(n: int, client: httpx.AsyncClient, tally: Tally, deadline: float, chat_share: float,
-                  stream_every: int, questions: Sequence[str], searches: Sequence[str]) -> None:
+                  stream_every: int, questions: Sequence[str], searches: Sequence[str], think_s: float) -> None:
     rng = random.Random(n)
     chats = 0
     while time.perf_counter() < deadline:
@@ -98,16 +101,19 @@ async def _client(n: int, client: httpx.AsyncClient, tally: Tally, deadline: flo
                 await _search(client, tally, rng.choice(searches))
         except httpx.HTTPError as exc:
             tally.errors[type(exc).__name__] += 1
+        if think_s > 0:  # a person reading the answer before asking again
+            await asyncio.sleep(rng.expovariate(1 / think_s))
 
 
 async def run_load(url: str, clients: int, seconds: float, chat_share: float, stream_every: int,
-                   questions: Sequence[str] = QUESTIONS, searches: Sequence[str] = SEARCHES) -> Tally:
+                   questions: Sequence[str] = QUESTIONS, searches: Sequence[str] = SEARCHES,
+                   think_s: float = 0.0) -> Tally:
     tally = Tally()
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
         deadline = time.perf_counter() + seconds
-        await asyncio.gather(*(_client(n, client, tally, deadline, chat_share, stream_every, questions, searches)
-                               for n in range(clients)))
+        await asyncio.gather(*(_client(n, client, tally, deadline, chat_share, stream_every, questions, searches,
+                                       think_s) for n in range(clients)))
     return tally
 
 
@@ -117,35 +123,59 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _rss_mb(pid: int) -> float:
+def _tree(pid: int) -> list[int]:
+    """The server and its worker processes."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+        return [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
     except OSError:
-        pass
-    return 0.0
+        return [pid]
+
+
+def _memory_mb(pid: int) -> float:
+    """Memory of the server and its workers: proportional set size, so pages the forked workers share
+    with their parent are counted once, not once per process (the plain RSS for a single process)."""
+    total = 0.0
+    for p in _tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            pass
+    return total
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the server and its live workers."""
+    total = 0.0
+    for p in _tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError):
+            pass
+    return total
 
 
 class Server:
     """``python -m assistant serve`` in a child process, with its peak RSS sampled in the background."""
 
-    def __init__(self, index: Path, env: dict[str, str] | None = None):
+    def __init__(self, index: Path, env: dict[str, str] | None = None, workers: int = 1):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.tmp = tempfile.TemporaryDirectory(prefix="load-api-")
         env = {**os.environ, "LEGAL_RATE_LIMIT_PER_MINUTE": "0", "LEGAL_VAR_DIR": self.tmp.name,
                "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1", **(env or {})}
         self.proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--index", str(index),
-                                      "--port", str(self.port)], env=env, stdout=subprocess.DEVNULL,
+                                      "--port", str(self.port), "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE)
-        self.peak_rss = 0.0
+        self.peak_mb = 0.0
         self._stop = threading.Event()
         threading.Thread(target=self._sample, daemon=True).start()
 
     def _sample(self) -> None:
         while not self._stop.wait(0.2):
-            self.peak_rss = max(self.peak_rss, _rss_mb(self.proc.pid))
+            self.peak_mb = max(self.peak_mb, _memory_mb(self.proc.pid))
 
     def wait_ready(self, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
@@ -197,8 +227,12 @@ def main() -> None:
     p.add_argument("--questions", type=Path, help="JSONL with a \"question\" per line, asked and searched instead "
                                                   "of the built-in dozen (e.g. eval/data/procedures_dev.jsonl)")
     p.add_argument("--no-cache", action="store_true", help="start the server without its search-result cache")
+    p.add_argument("--workers", type=int, default=1, help="worker processes of the started server")
+    p.add_argument("--think", type=float, default=0.0, help="mean pause of a client between requests, seconds "
+                                                             "(0: none, a stress test; 2–10 s is a person reading)")
     args = p.parse_args()
-    server = None if args.url else Server(args.index, {"LEGAL_SEARCH_CACHE_SIZE": "0"} if args.no_cache else None)
+    server = None if args.url else Server(args.index, {"LEGAL_SEARCH_CACHE_SIZE": "0"} if args.no_cache else None,
+                                          args.workers)
     pool = ([json.loads(line)["question"] for line in args.questions.read_text(encoding="utf-8").splitlines()
              if line.strip()] if args.questions else None)
     try:
@@ -206,13 +240,21 @@ def main() -> None:
             started = time.perf_counter()
             server.wait_ready()
             print(f"server on {server.url} ready in {time.perf_counter() - started:.1f} s "
-                  f"(RSS {_rss_mb(server.proc.pid):,.0f} MB)")
+                  f"({_memory_mb(server.proc.pid):,.0f} MB)")
         url = args.url or server.url
+        server_cpu = cpu_seconds(server.proc.pid) if server else 0.0
+        own_cpu = time.process_time()
         tally = asyncio.run(run_load(url, args.clients, args.duration, args.chat_share, args.stream_every,
-                                       pool or QUESTIONS, pool or SEARCHES))
+                                       pool or QUESTIONS, pool or SEARCHES, args.think))
         report(tally, args.duration, args.clients)
+        requests = sum(len(v) for v in tally.latencies.values()) or 1
         if server is not None:
-            print(f"server peak RSS: {server.peak_rss:,.0f} MB (target ≤ 3,072 MB)")
+            used = cpu_seconds(server.proc.pid) - server_cpu
+            print(f"CPU: server {used:.1f} s ({1000 * used / requests:.1f} ms per request), "
+                  f"load generator {time.process_time() - own_cpu:.1f} s, of {os.cpu_count()} cores × "
+                  f"{args.duration:.0f} s")
+        if server is not None:
+            print(f"server peak memory (PSS, workers included): {server.peak_mb:,.0f} MB (target ≤ 3,072 MB)")
     finally:
         if server is not None:
             server.stop()

@@ -176,7 +176,7 @@ def run(dsn: str, index: Path, instances: int, clients: int, seconds: float) -> 
             "routes": {route: total.summary(seconds, route) for route in sorted(total.latencies)},
             "errors": dict(total.errors), "cross_reads": written.cross_reads, "broken_reads": written.broken_reads,
             "written": expected, "found": records_found(dsn, schema),
-            "peak_rss_mb": [round(s.peak_rss) for s in servers]}
+            "peak_pss_mb": [round(s.peak_mb) for s in servers]}
 
 
 def report(result: dict) -> None:

@@ -59,10 +59,12 @@ def _not_found() -> ApiError:
 
 
 @router.post("/api/documents", response_model=DocumentCreated, status_code=201,
-             responses={413: {"model": ErrorResponse}, 415: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+             responses={409: {"model": ErrorResponse}, 413: {"model": ErrorResponse}, 415: {"model": ErrorResponse},
+                        422: {"model": ErrorResponse}})
 def upload_document(services: ServicesDep, actor: AdminDep,
                     file: Annotated[UploadFile, File(description=".txt .md .html .docx .pdf")]) -> dict[str, Any]:
     """Parse the file into articles or sections and add it to the live index (searchable at once)."""
+    services.require_single_worker()
     services.require_index()
     name = display_name(file.filename)
     ext = extension(name)
@@ -112,9 +114,10 @@ def get_document(document_id: str, services: ServicesDep, actor: AdminDep) -> di
 
 
 @router.delete("/api/documents/{document_id}", status_code=204, response_class=Response,
-               responses={404: {"model": ErrorResponse}})
+               responses={404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}})
 def delete_document(document_id: str, services: ServicesDep, actor: AdminDep) -> Response:
     """Remove the document from the index (never returned again) and delete its file."""
+    services.require_single_worker()
     with services.upload_lock:
         record = services.store.get_document(document_id) if is_record_id(document_id) else None
         if record is None or record.deleted_at is not None:

@@ -81,10 +81,11 @@ def reload_index(services: Services, directory: Path, *, actor: str) -> dict[str
 
 
 @router.post("/api/admin/reload", response_model=ReloadResult,
-             responses={422: {"model": ErrorResponse}})
+             responses={409: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
 def reload_route(services: ServicesDep, actor: AdminDep,
                  body: ReloadRequest | None = None) -> dict[str, Any]:
     """Load the index again (after a rebuild) or another one, and serve it without dropping a request."""
+    services.require_single_worker()
     return reload_index(services, target_dir(services, body.index_dir if body else None), actor=actor)
 
 

@@ -69,3 +69,15 @@ def test_snippet_window_moves_to_the_matches():
     html = snippet_html(text, query_terms("lệ phí hộ chiếu"), width=120)
     assert html.startswith("…") and html.endswith("…") and "<mark>hộ</mark> <mark>chiếu</mark>" in html
     assert len(html.replace("<mark>", "").replace("</mark>", "")) <= 122
+
+
+def test_marked_spans_are_whole_words_of_the_query(law_chunks):
+    from assistant.api.text import _WORD, _matches
+    from legal_corpus.normalize import fold
+
+    terms = query_terms("dang ky thuong tru tai cong an xa, ho chieu, ca")
+    for chunk in law_chunks:
+        word_by_word = [m.span() for m in _WORD.finditer(chunk.text) if fold(m.group()) in terms]
+        assert _matches(chunk.text, terms) == word_by_word
+    assert _matches("Công an xã; cá nhân", terms) == [(0, 4), (5, 7), (8, 10), (12, 14)]
+    assert _matches("đăng ký", frozenset()) == []
