@@ -110,7 +110,7 @@ def serve(
     import uvicorn
 
     from .api.app import create_app
-    from .api.prefork import Supervisor, listen
+    from .api.prefork import Supervisor, bind, listen
     from .api.reload import reload_on_sighup
     from .api.services import open_warm_index
     from .storage import StoreError, open_store
@@ -120,8 +120,8 @@ def serve(
                                            "workers": workers or settings.workers})
     host, port = host or settings.host, port or settings.port
     read_manifest(settings.index_dir)  # a missing or foreign index is reported before anything else
-    try:
-        sock = listen(host, port)  # fail before a long load
+    try:  # fail before a long load; workers listen on sockets of their own beside this one
+        sock = bind(host, port, reuse_port=True) if settings.workers > 1 else listen(host, port)
     except OSError as exc:
         raise UserError(f"cannot listen on {host}:{port} ({exc.strerror})") from exc
     with sock:

@@ -5,7 +5,7 @@ so a single process saturates long before a multi-core server does. The index is
 in the parent, frozen out of the garbage collector's scans, then the workers are forked: the
 large arrays (BM25 matrices, token ids, vectors) stay shared copy-on-write pages instead of
 being loaded N times. Each worker opens its own store connection and runs its own uvicorn loop
-on the inherited socket; the kernel spreads connections between them.
+on its own socket on the port (SO_REUSEPORT); the kernel spreads connections between them.
 
 The parent supervises: a worker that dies is replaced; SIGHUP loads the index again in the
 parent and replaces the workers one generation at a time (requests in flight finish on the old
@@ -36,8 +36,8 @@ RESTART_WINDOW_S = 10.0  # a worker dying this soon after its start counts as fa
 MAX_QUICK_DEATHS = 5  # then the server stops instead of forking forever
 
 
-def listen(host: str, port: int) -> socket.socket:
-    """The listening socket, made before the long index load so a busy port fails at once.
+def bind(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
+    """A bound TCP socket, made before the long index load so a busy port fails at once.
 
     It names TCP explicitly: asyncio switches Nagle's algorithm off (TCP_NODELAY) only on
     connections whose socket says IPPROTO_TCP, and without that every small reply waits for the
@@ -45,17 +45,32 @@ def listen(host: str, port: int) -> socket.socket:
     """
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
-    sock.set_inheritable(True)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
     return sock
 
 
-def _worker(sock: socket.socket, make_app: Callable[[LegalIndex], FastAPI], index: LegalIndex) -> None:
-    """The child: its own app (and store connection) around the shared index; never returns."""
+def listen(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
+    sock = bind(host, port, reuse_port=reuse_port)
+    sock.listen(2048)
+    return sock
+
+
+def _worker(address: tuple[str, int], make_app: Callable[[LegalIndex], FastAPI], index: LegalIndex) -> None:
+    """The child: its own app (and store connection) around the shared index; never returns.
+
+    Each worker listens on its own socket bound to the same port (SO_REUSEPORT), so the kernel
+    deals new connections out evenly; with one shared socket, whichever worker woke first took
+    them, and a few long-lived connections could all land on one worker."""
     code = 0
     try:
         signal.signal(signal.SIGHUP, signal.SIG_IGN)  # reloads are the parent's job
+        sock = listen(*address, reuse_port=True)
         uvicorn.Server(uvicorn.Config(make_app(index), log_level="info")).run(sockets=[sock])
     except BaseException:  # noqa: BLE001 - whatever happens, the child must not return into the parent's code
         traceback.print_exc()
@@ -68,7 +83,9 @@ class Supervisor:
 
     def __init__(self, sock: socket.socket, make_app: Callable[[LegalIndex], FastAPI],
                  load_index: Callable[[], LegalIndex], workers: int):
+        """``sock``: bound with ``reuse_port`` and not listening; it holds the port for the workers."""
         self.sock, self.make_app, self.load_index, self.workers = sock, make_app, load_index, workers
+        self.address = sock.getsockname()[:2]
         self.children: dict[int, float] = {}  # pid → start time
         self.quick_deaths = 0
         self.stopping = self.reloading = False
@@ -77,7 +94,7 @@ class Supervisor:
         settle_heap(collect=False)  # so the workers' collectors never walk (and copy) the shared objects
         pid = os.fork()
         if pid == 0:
-            _worker(self.sock, self.make_app, index)
+            _worker(self.address, self.make_app, index)
         self.children[pid] = time.monotonic()
 
     def _reap(self, index: LegalIndex) -> None:

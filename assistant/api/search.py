@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from retrieval.index import LegalIndex
 from retrieval.types import Filters, Hit
 
+from .schedule import SEARCH_BUDGET_S, deadline
 from .schemas import ErrorResponse, FilterValues, SearchResponse
 from .services import ServicesDep
 from .text import clean_text, query_terms, snippet_html
@@ -46,11 +47,12 @@ def search(
     query = clean_text(q, services.settings.max_message_chars, "query", "Từ khóa tìm kiếm", "query")
     filters = Filters(tuple(collection), tuple(doc_type), tuple(issuer), tuple(number), in_force_on)
     depth = min(MAX_DEPTH, max(MIN_DEPTH, page * k))
-    with services.lock.read():
-        hits = index.search(query, k=depth, filters=filters or None)
-    terms = query_terms(query)
-    return {"query": query, "page": page, "k": k, "total": len(hits),
-            "results": [result(h, terms) for h in hits[(page - 1) * k:page * k]]}
+    with services.gate.turn(deadline(SEARCH_BUDGET_S)):
+        with services.lock.read():
+            hits = index.search(query, k=depth, filters=filters or None)
+        terms = query_terms(query)
+        return {"query": query, "page": page, "k": k, "total": len(hits),
+                "results": [result(h, terms) for h in hits[(page - 1) * k:page * k]]}
 
 
 def _filter_values(index: LegalIndex) -> dict[str, list[str]]:

@@ -11,7 +11,7 @@ import gc
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -27,6 +27,7 @@ from retrieval.index import LegalIndex, open_index
 
 from .errors import ApiError
 from .metrics import Metrics
+from .schedule import ANSWER_BUDGET_S, FIRST_TOKEN_BUDGET_S, DeadlineGate, deadline
 
 T = TypeVar("T")
 STREAM_BATCH_S = 0.02
@@ -110,6 +111,7 @@ class Services:
     upload_lock: threading.Lock = field(default_factory=threading.Lock)  # one upload, delete or reload at a time
     chat_model: Any = None
     llm_config_error: str = ""  # why the configured LLM backend could not be set up
+    gate: DeadlineGate = field(default_factory=DeadlineGate)  # CPU turns, earliest deadline first
     _derived: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     def use_index(self, index: LegalIndex) -> None:
@@ -154,10 +156,17 @@ class Services:
         self._derived[name] = (index.columns, value)
         return value
 
-    def ask(self, question: str, persona: Persona, history: Sequence[Turn] = ()) -> Answer:
-        """Answer under the read lock (an upload may be changing the index), with the session's history."""
+    def answer_turn(self, due: float) -> AbstractContextManager[None]:
+        """A CPU turn for answering (``schedule``); with an LLM backend, answers mostly wait on the
+        model's server, so they do not queue for the CPU."""
+        return self.gate.turn(due) if self.chat_model is None else nullcontext()
+
+    def ask(self, question: str, persona: Persona, history: Sequence[Turn] = (),
+            due: float | None = None) -> Answer:
+        """Answer under the read lock (an upload may be changing the index), with the session's history,
+        in a CPU turn due by ``due`` (default: the answer budget from now)."""
         _, assistant = self.require_index()
-        with self.lock.read():
+        with self.answer_turn(due or deadline(ANSWER_BUDGET_S)), self.lock.read():
             answer = assistant.ask(question, persona, history=history)
         self.metrics.observe_stages(answer.timings_ms)
         return answer
@@ -173,11 +182,12 @@ async def stream_events(services: Services, question: str, persona: Persona,
     """
     _, assistant = services.require_index()
     events = assistant.stream(question, persona, history=history)
+    due = deadline(FIRST_TOKEN_BUDGET_S)
 
     def batch() -> list[Event]:
         out: list[Event] = []
         start = time.perf_counter()
-        with services.lock.read():
+        with services.answer_turn(due), services.lock.read():
             for event in events:  # leaving the loop early keeps the generator open for the next hop
                 out.append(event)
                 if time.perf_counter() - start > STREAM_BATCH_S:

@@ -28,10 +28,11 @@ def test_bad_index_is_one_line_and_status_2(tmp_path, capsys, make):
     assert code == 2 and err.startswith("error: ") and str(index) in err and "\n" not in err
 
 
-def test_busy_port_is_one_line_and_status_2(index_dir, capsys):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_busy_port_is_one_line_and_status_2(index_dir, capsys, workers):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        code, err = serve(capsys, "--index", str(index_dir), "--port", str(port))
+        code, err = serve(capsys, "--index", str(index_dir), "--port", str(port), "--workers", workers)
     assert code == 2 and err == f"error: cannot listen on 127.0.0.1:{port} (Address already in use)"
