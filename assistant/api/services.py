@@ -161,12 +161,11 @@ class Services:
         model's server, so they do not queue for the CPU."""
         return self.gate.turn(due) if self.chat_model is None else nullcontext()
 
-    def ask(self, question: str, persona: Persona, history: Sequence[Turn] = (),
-            due: float | None = None) -> Answer:
+    def ask(self, question: str, persona: Persona, history: Sequence[Turn] = ()) -> Answer:
         """Answer under the read lock (an upload may be changing the index), with the session's history,
-        in a CPU turn due by ``due`` (default: the answer budget from now)."""
+        in a CPU turn due within the answer budget."""
         _, assistant = self.require_index()
-        with self.answer_turn(due or deadline(ANSWER_BUDGET_S)), self.lock.read():
+        with self.answer_turn(deadline(ANSWER_BUDGET_S)), self.lock.read():
             answer = assistant.ask(question, persona, history=history)
         self.metrics.observe_stages(answer.timings_ms)
         return answer
