@@ -10,6 +10,7 @@ answers`` matches it (``eval.answer_parser.contains``: whole words, after NFC,
 case, spacing, thousands-separator and leading-zero normalisation).
 Targets (issue 5): ≥ 90%, ≥ 85%, ≤ 5%, ≥ 95%; extractive p95 ≤ 100 ms after retrieval.
 The test set is held out: tune on dev, report test, never tune on test.
+test2 (procedures_test2.jsonl) is a second, fresh held-out set: report it, never tune on it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from eval.datasets import BUNDLED, Question, read_generic, read_out_of_scope
 from eval.metrics import percentile
 from retrieval.index import open_index
 
-SETS = {"dev": "procedures_dev.jsonl", "test": "procedures_test.jsonl", "short": "procedures_short.jsonl"}
+SETS = {"dev": "procedures_dev.jsonl", "test": "procedures_test.jsonl", "short": "procedures_short.jsonl",
+        "test2": "procedures_test2.jsonl"}
 
 
 def shown_text(answer: Answer) -> str:
