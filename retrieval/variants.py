@@ -31,7 +31,8 @@ LATER_VERBS = ("đăng ký thay đổi", "đăng ký biến động", "đăng k�
 # A question opening "làm <paper>" asks to have it made ("lam so do can gi", "lam mst ca nhan");
 # "làm lại", "làm mất", "làm thủ tục", "làm sao" … say nothing of a first issue.
 _MAKE = r"^(?:toi |em |minh )?(?:muon |can |di )?lam (?!lai|mat|hong|sai|thu tuc|sao|the|gi|nhu|ho so|don|viec|an)"
-_CUE = re.compile("|".join([rf"(?<!\w){re.escape(fold(c))}(?!\w)" for c in FIRST_ISSUE_CUES] + [_MAKE]))
+_SAYS_FIRST = re.compile("|".join(rf"(?<!\w){re.escape(fold(c))}(?!\w)" for c in FIRST_ISSUE_CUES))
+_CUE = re.compile(f"{_SAYS_FIRST.pattern}|{_MAKE}")
 _MINORS = re.compile(r"(?<!\w)(?:cho )?(?:nguoi |tre em )?duoi \d+ tuoi(?!\w)")
 _CHILD = re.compile(r"(?<!\w)(?:con|be|chau|tre|tuoi|thieu nhi|hoc sinh|so sinh|chua thanh nien)(?!\w)")
 _LEADING = re.compile(r"^\W*(?:thu tuc\s+)?(" + "|".join(re.escape(fold(v)) for v in LATER_VERBS) + r")(?!\w)")
@@ -54,28 +55,31 @@ def later_verb(name: str) -> str | None:
 def _name_facts(name: str) -> tuple[bool, bool, str | None, bool]:
     """For a name: is it a minor's variant, does it say "first time", its later verb, does it issue."""
     folded = fold(name)
-    return (_MINORS.search(folded) is not None, _CUE.search(folded) is not None, later_verb(name),
+    return (_MINORS.search(folded) is not None, _SAYS_FIRST.search(folded) is not None, later_verb(name),
             _ISSUING.match(folded) is not None)
 
 
 def unmeant(question: str) -> Callable[[str], bool]:
     """A test of procedure names for one question: true for a name the question does not mean.
 
-    That is a procedure for minors and a question about no child, or a first-issue question and a
-    procedure that neither says "first time" nor issues, or acts on a paper already issued with a
-    verb the question does not say. The question is read once for many names."""
+    That is a procedure for minors and a question about no child; for a first-issue question, a
+    procedure that acts on a paper already issued with a verb the question does not say; and for a
+    question that says "first time" in so many words, also one that neither says so nor issues.
+    "Làm <something>" alone does not ask for an issuing verb: "làm chứng thực bản sao" means
+    "Chứng thực bản sao …". The question is read once for many names."""
     folded = fold(question)
-    child, first = _CHILD.search(folded) is not None, _CUE.search(folded) is not None
+    child, says = _CHILD.search(folded) is not None, _SAYS_FIRST.search(folded) is not None
+    first = says or _CUE.search(folded) is not None
 
     def test(name: str) -> bool:
-        minors, says_first, verb, issuing = _name_facts(name)
+        minors, name_says_first, verb, issuing = _name_facts(name)
         if minors and not child:
             return True
-        if not first or says_first:
+        if not first or name_says_first:
             return False
         if verb is not None:
             return re.search(rf"(?<!\w){re.escape(verb)}(?!\w)", folded) is None
-        return not issuing
+        return says and not issuing
 
     return test
 

@@ -26,10 +26,10 @@ def test_waiters_enter_by_deadline_then_arrival():
 
     with gate.turn(0.0):
         threads = []
-        for name in deadlines:  # queued in this order while the gate is held
+        for queued, name in enumerate(deadlines, 1):  # queued in this order while the gate is held
             threads.append(threading.Thread(target=request, args=(name,)))
             threads[-1].start()
-            _wait_for(lambda n=len(threads): len(gate._waiting) == n)
+            _wait_for(lambda queued=queued: len(gate._waiting) == queued)
     for t in threads:
         t.join(10)
     assert entered == ["search", "search-later", "stream", "chat"]

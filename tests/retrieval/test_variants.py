@@ -52,3 +52,10 @@ def test_a_minors_variant_needs_a_child_in_the_question():
     assert not unmeant("làm căn cước cho con ở đâu")(MINORS)
     assert not unmeant("be 5 tuoi lam can cuoc")(MINORS)
     assert not unmeant("làm căn cước ở đâu")(FIRST)
+
+
+def test_making_something_does_not_ask_for_an_issuing_verb():
+    copy = "Chứng thực bản sao từ bản chính giấy tờ, văn bản"
+    assert not unmeant("lam chung thuc ban sao o dau")(copy)
+    assert unmeant("lam chung thuc ban sao o dau")("Cấp lại bản sao chứng thực")  # a later verb still is
+    assert unmeant("làm chứng thực lần đầu")("Tích hợp thông tin chứng thực")  # said in so many words
