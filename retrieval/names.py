@@ -139,14 +139,14 @@ class NameIndex:
 
 def prefer_named(names: NameIndex, chunks: Sequence[Chunk], question: str, hits: list[Hit],
                  mask: np.ndarray | None = None) -> list[Hit]:
-    """For a short question, the procedure its words name goes first (its first section as the hit);
-    search hits for variants the question does not mean (``variants.unmeant``) go last."""
-    if content_words(question) > SHORT_WORDS:
-        return hits
+    """Search hits for variants the question does not mean (``variants.unmeant``) go last; then, for
+    a short question, the procedure its words name goes first (its first section as the hit)."""
     skip = unmeant(expand(question))
     meant = [h for h in hits if not (h.article_ref in names.name and skip(names.name[h.article_ref]))]
     if len(meant) < len(hits):
         hits = [replace(h, rank=i) for i, h in enumerate(meant + [h for h in hits if h not in meant], 1)]
+    if content_words(question) > SHORT_WORDS:
+        return hits
     if (best := names.best(question, mask)) is None:
         return hits
     ref, score = best

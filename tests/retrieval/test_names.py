@@ -96,3 +96,17 @@ def test_a_first_issue_question_gets_the_first_issue_and_an_adult_the_adults_car
     refs = [h.article_ref for h in moved]
     assert refs[0] == "P-2" and set(refs[-2:]) >= {"P-0", "P-1"} & set(refs)
     assert [h.rank for h in moved] == list(range(1, len(moved) + 1))
+
+
+def test_a_long_first_issue_question_also_sets_reissues_aside_but_names_nothing():
+    wordy = "Giấy tờ cần mang theo khi đi làm thẻ căn cước: tờ khai, giấy tờ tùy thân. " * 3
+    chunks = (_procedure("P-0", "Cấp lại thẻ căn cước", wordy) + _procedure("P-1", "Cấp đổi thẻ căn cước", wordy)
+              + _procedure("P-2", "Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên", "Tờ khai."))
+    index = LegalIndex.build(chunks, workers=1)
+    question = "tôi năm nay 20 tuổi, lần đầu đi làm thẻ căn cước thì cần mang theo những loại giấy tờ gì"
+    assert content_words(question) > SHORT_WORDS
+    hits = index.search(question, k=3)
+    assert hits[0].article_ref in ("P-0", "P-1")  # the reissues' texts repeat the question's words
+    moved = prefer_named(index.names, index.chunks, question, hits)
+    assert [h.article_ref for h in moved][0] == "P-2" and all(h.matched != "name" for h in moved)
+    assert sorted(h.article_ref for h in moved) == sorted(h.article_ref for h in hits)
