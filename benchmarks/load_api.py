@@ -92,6 +92,8 @@ async def _client(n: int, client: httpx.AsyncClient, tally: Tally, deadline: flo
                   stream_every: int, questions: Sequence[str], searches: Sequence[str], think_s: float) -> None:
     rng = random.Random(n)
     chats = 0
+    if think_s > 0:  # people do not all press Enter in the same millisecond
+        await asyncio.sleep(rng.uniform(0, think_s))
     while time.perf_counter() < deadline:
         try:
             if rng.random() < chat_share:
