@@ -70,6 +70,8 @@ def _worker(address: tuple[str, int], make_app: Callable[[LegalIndex], FastAPI],
     code = 0
     try:
         signal.signal(signal.SIGHUP, signal.SIG_IGN)  # reloads are the parent's job
+        for sig in (signal.SIGTERM, signal.SIGINT):  # not the parent's handlers: uvicorn sets its own
+            signal.signal(sig, signal.SIG_DFL)
         sock = listen(*address, reuse_port=True)
         uvicorn.Server(uvicorn.Config(make_app(index), log_level="info")).run(sockets=[sock])
     except BaseException:  # noqa: BLE001 - whatever happens, the child must not return into the parent's code
@@ -109,7 +111,8 @@ class Supervisor:
             if time.monotonic() - started < RESTART_WINDOW_S:
                 self.quick_deaths += 1
                 if self.quick_deaths >= MAX_QUICK_DEATHS:
-                    raise RuntimeError(f"workers keep dying at start ({self.quick_deaths} times); see the log above")
+                    raise ChildProcessError(f"workers keep dying at start ({self.quick_deaths} times); "
+                                            "see the log above")
             self._fork(index)
 
     def _replace(self, index: LegalIndex) -> LegalIndex:

@@ -107,3 +107,20 @@ def test_replies_are_not_held_back_by_nagle():
             server.close()
 
     assert asyncio.run(accepted_nodelay()) != 0
+
+
+def test_workers_that_keep_dying_at_start_stop_the_server(capfd):
+    from assistant.api.prefork import MAX_QUICK_DEATHS, Supervisor, bind
+
+    def broken_app(index):
+        raise RuntimeError("store unreachable")
+
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+    sock = bind("127.0.0.1", 0, reuse_port=True)
+    try:
+        with pytest.raises(ChildProcessError, match=f"{MAX_QUICK_DEATHS} times"):
+            Supervisor(sock, broken_app, lambda: None, workers=1).run(index=None)
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+    assert "store unreachable" in capfd.readouterr().err
