@@ -3,8 +3,9 @@
 Citizens write "làm CCCD", "bằng lái", "sổ đỏ"; the law says "căn cước",
 "giấy phép lái xe", "giấy chứng nhận quyền sử dụng đất". The legal term is
 added to the query (it replaces the everyday phrase only for the few ``REPHRASE``
-phrases), matched on the folded text so "lam cccd" and "làm CCCD" expand alike. Abbreviations go both ways: the
-portal's procedure names write "BHYT" where a citizen spells it out.
+phrases), matched on the folded text so "lam cccd" and "làm CCCD" expand alike.
+Abbreviations go both ways: the portal's procedure names write "BHYT" where a
+citizen spells it out.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ import numpy as np
 from legal_corpus.models import Chunk
 from legal_corpus.normalize import fold
 
-from .expansion import expand, expansions, sources
+from .expansion import expand, sources
 from .rerank import procedure_name
 from .types import Hit
 from .variants import cue_spans, unmeant
@@ -61,17 +61,6 @@ def _weighted(text: str, ask: bool = False) -> dict[str, float]:
     return out
 
 
-def question_tokens(question: str) -> dict[str, float]:
-    """Folded syllables and pairs of the question and of its expansions → weight factor: 1, or
-    ``ASK_WEIGHT`` inside an ask phrase. An expansion counts like a typed word: "cccd" is in no
-    portal name, "căn cước" is (``NameIndex.weights`` bounds what it adds)."""
-    out = _weighted(question, ask=True)
-    for term in expansions(question):
-        for token, weight in _weighted(term).items():
-            out[token] = max(out.get(token, 0.0), weight)
-    return out
-
-
 class NameIndex:
     """The procedure (and guide) names of an index's sections: an inverted list over their folded
     syllables and pairs, with IDF among the names."""
@@ -96,18 +85,19 @@ class NameIndex:
         self.weight = {ref: sum(self.idf[t] for t in toks) for ref, toks in tokens.items()}
 
     def weights(self, question: str) -> dict[str, float]:
-        """Question tokens found in names → IDF times their ``question_tokens`` factor, except that
-        an expansion restating the typed words with more ("xe máy" → "xe mô tô xe gắn máy") adds at
-        most what the typed words weigh: it says one thing twice, and counted in full its rare
+        """Question tokens found in names → IDF times a factor: 1, or ``ASK_WEIGHT`` inside an ask
+        phrase. An expansion counts like a typed word ("cccd" is in no portal name, "căn cước" is),
+        except that one restating the typed words with more ("xe máy" → "xe mô tô xe gắn máy") adds
+        at most what the typed words weigh: it says one thing twice, and counted in full its rare
         syllables and pairs would outweigh "sang tên" or "bằng lái" beside it. A translation
         ("sổ đỏ" → "giấy chứng nhận quyền sử dụng đất", "cccd" → "căn cước") counts in full."""
         typed = _weighted(question, ask=True)
         out = {t: f * self.idf[t] for t, f in typed.items() if t in self.idf}
         for form, term in sources(question):
-            said = _weighted(form)
-            extra = {t: self.idf[t] for t in _weighted(term) if t in self.idf and typed.get(t, 0.0) < 1.0}
+            said, meant = _weighted(form), _weighted(term)
+            extra = {t: self.idf[t] for t in meant if t in self.idf and typed.get(t, 0.0) < 1.0}
             added = sum(extra.values())
-            restated = all(t in _weighted(term) for t in said if "_" not in t)
+            restated = all(t in meant for t in said if "_" not in t)
             bound = sum(self.idf.get(t, 0.0) for t in said)
             scale = min(1.0, bound / added) if restated and added else 1.0
             for t, w in extra.items():

@@ -1,11 +1,12 @@
 """Procedure variants a question does not mean, though its words fit them as well or better.
 
 First issue or a later procedure on a paper already issued: "làm CCCD lần đầu" asks for "Cấp thẻ
-căn cước …", yet "Cấp lại thẻ căn cước" and "Cấp đổi thẻ căn cước" have the shorter names and share as many of the question's words; "thẻ ABTC cấp mới"
-loses to "Cấp lại thẻ ABTC" the same way. A question that says it wants the paper for the first
-time ("lần đầu", "cấp mới", "làm mới", "xe mới mua") means a procedure whose name says so too or
-opens with a verb that issues or registers ("Cấp", "Đăng ký", "Thành lập"), and not one on a paper
-already issued (re-issue, exchange, extension, change, withdrawal…) or on something else
+căn cước …", yet "Cấp lại thẻ căn cước" and "Cấp đổi thẻ căn cước" have the shorter names and
+share as many of the question's words; "thẻ ABTC cấp mới" loses to "Cấp lại thẻ ABTC" the same
+way. A question that says it wants the paper for the first time ("lần đầu", "cấp mới", "làm mới",
+"xe mới mua") means a procedure whose name says so too or opens with a verb that issues or
+registers ("Cấp", "Đăng ký", "Thành lập"), and not one on a paper already issued (re-issue,
+exchange, extension, change, withdrawal…) or on something else
 ("Chứng nhận kiểm định khí thải xe …", "Tích hợp, cập nhật … thông tin trên thẻ căn cước"),
 unless it names that verb itself ("đổi bằng lái lần đầu ra sao" keeps "Đổi giấy phép lái xe").
 
@@ -59,6 +60,7 @@ def _name_facts(name: str) -> tuple[bool, bool, str | None, bool]:
             _ISSUING.match(folded) is not None)
 
 
+@lru_cache(maxsize=256)  # a short question is read by the name stage and by the hit reordering
 def unmeant(question: str) -> Callable[[str], bool]:
     """A test of procedure names for one question: true for a name the question does not mean.
 

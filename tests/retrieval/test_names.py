@@ -4,7 +4,7 @@ import numpy as np
 
 from legal_corpus.models import Chunk, Level
 from retrieval.index import LegalIndex
-from retrieval.names import ASK_WEIGHT, SHORT_WORDS, content_words, prefer_named, question_tokens
+from retrieval.names import ASK_WEIGHT, SHORT_WORDS, _weighted, content_words, prefer_named
 
 GENERIC = "Hồ sơ nộp lần đầu gồm giấy tờ cần thiết; cần nộp giấy tờ lần đầu theo mẫu. " * 4
 CARD = "CC-01"
@@ -30,10 +30,12 @@ def _index() -> LegalIndex:
 
 
 def test_an_expansion_counts_like_a_typed_word_and_ask_words_count_little():
-    tokens = question_tokens(QUESTION)
-    assert tokens["cuoc"] == tokens["can_cuoc"] == 1.0  # "cccd" → "căn cước"
-    assert tokens["giay_to"] == tokens["gi"] == ASK_WEIGHT
-    assert tokens["lan_dau"] == ASK_WEIGHT  # "lần đầu" selects first issues (variants.py), not names saying it
+    names = _index().names
+    weights = names.weights(QUESTION)
+    assert weights["cuoc"] == names.idf["cuoc"] and weights["can_cuoc"] == names.idf["can_cuoc"]  # "cccd" → "căn cước"
+    typed = _weighted(QUESTION, ask=True)
+    assert typed["giay_to"] == typed["gi"] == ASK_WEIGHT
+    assert typed["lan_dau"] == ASK_WEIGHT  # "lần đầu" selects first issues (variants.py), not names saying it
     assert content_words(QUESTION) == 3  # cccd lan dau
 
 
