@@ -126,8 +126,11 @@ def serve(
         raise UserError(f"cannot listen on {host}:{port} ({exc.strerror})") from exc
     with sock:
         loaded = open_warm_index(settings, settings.index_dir)  # a bad index stops here, in one line
-        try:
-            open_store(settings).close()  # an unreachable store stops here too, not in every worker
+        try:  # so does an unreachable store; workers open their own, so it is only tried for them
+            if settings.workers > 1:
+                open_store(settings).close()
+            else:
+                application = create_app(settings, index=loaded)
         except StoreError as exc:
             raise UserError(str(exc)) from exc
         console.print(f"serving {settings.index_dir} ({len(loaded.chunks):,} chunks) on http://{host}:{port}"
@@ -136,7 +139,6 @@ def serve(
             Supervisor(sock, lambda idx: create_app(settings, index=idx),
                        lambda: open_warm_index(settings, settings.index_dir), settings.workers).run(loaded)
             return
-        application = create_app(settings, index=loaded)
         reload_on_sighup(application)  # `kill -HUP <pid>` serves the rebuilt index without a restart
         uvicorn.Server(uvicorn.Config(application, log_level="info")).run(sockets=[sock])
 

@@ -123,7 +123,6 @@ class Services:
         self.metrics.set_gauge("legal_index_chunks", len(index.chunks))
         settle_heap(collect=replaced)
 
-
     @property
     def index(self) -> LegalIndex | None:
         return self.live[0] if self.live else None
